@@ -1,0 +1,83 @@
+"""srpp: socially responsible public procurement (SRPP) as code.
+
+Describe a contract; srpp says which SRPP instruments to use in each phase of the
+procurement, why, and on what source, following the guidance of DFØ (the Norwegian Agency
+for Public and Financial Management).
+
+>>> import srpp
+>>> r = srpp.recommend({"products": ["monitors"], "value": {"amount": 800_000},
+...                     "duration_months": 12})
+>>> [(i.id, i.strength.value) for i in r.instruments]  # doctest: +NORMALIZE_WHITESPACE
+[('market-dialogue', 'should'), ('conflict-minerals-clause', 'consider'),
+ ('contract-clauses', 'consider'), ('self-assessment', 'consider')]
+"""
+
+from __future__ import annotations
+
+from ._catalogue import Catalogue, categories, default_catalogue, instrument_types, product, products
+from ._errors import (
+    EngineError,
+    InvalidContractError,
+    InvalidPolicyError,
+    InvalidRuleSetError,
+    Problem,
+    RuleSetTooLargeError,
+    SrppError,
+    UnknownNameError,
+)
+from ._model import (
+    AttributeSpec,
+    Category,
+    Contract,
+    Instrument,
+    InstrumentType,
+    MarketMaturity,
+    Money,
+    Phase,
+    Product,
+    Recommendation,
+    RiskLevel,
+    RiskProfile,
+    Strength,
+    Tier,
+)
+from ._recommend import recommend
+from .rules import Policy, RuleSet, default_rules
+
+__all__ = [
+    "AttributeSpec",
+    "Catalogue",
+    "Category",
+    "Contract",
+    "EngineError",
+    "Instrument",
+    "InstrumentType",
+    "InvalidContractError",
+    "InvalidPolicyError",
+    "InvalidRuleSetError",
+    "MarketMaturity",
+    "Money",
+    "Phase",
+    "Policy",
+    "Problem",
+    "Product",
+    "Recommendation",
+    "RiskLevel",
+    "RiskProfile",
+    "RuleSet",
+    "RuleSetTooLargeError",
+    "SrppError",
+    "Strength",
+    "Tier",
+    "UnknownNameError",
+    "__version__",
+    "categories",
+    "default_catalogue",
+    "default_rules",
+    "instrument_types",
+    "product",
+    "products",
+    "recommend",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,249 @@
+"""The ``srpp`` command line: recommendations, the risk table, rules and instruments."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from typing import IO, Any
+
+import importlib_resources
+
+from . import __version__
+from ._catalogue import default_catalogue, instrument_types
+from ._documents import product_to_dict
+from ._errors import InvalidPolicyError, InvalidRuleSetError, SrppError, UnknownNameError, _ProblemsError
+from ._model import Recommendation
+from ._recommend import recommend
+from ._render import parameters_text, products_table, recommendation_text, rules_text
+from .rules import Policy, RuleSet, default_rules
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+
+def examples() -> dict[str, Any]:
+    """The shipped example documents by name (without ``.json``)."""
+    folder = importlib_resources.files("srpp.data").joinpath("examples")
+    return {
+        f.name.removesuffix(".json"): f
+        for f in sorted(folder.iterdir(), key=lambda f: f.name)
+        if f.name.endswith(".json")
+    }
+
+
+class _BadInput(Exception):
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+def read_documents(text: str, source: str) -> list[Any]:
+    """One document, a JSON list of them, or JSON Lines; each item as parsed."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as whole:
+        docs = []
+        lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        if len(lines) < 2:
+            raise _BadInput([f"{source}: not valid JSON: {whole}"]) from None
+        for n, line in lines:
+            try:
+                docs.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise _BadInput([f"{source}: line {n}: not valid JSON: {exc.msg}"]) from None
+        return docs
+    return doc if isinstance(doc, list) else [doc]
+
+
+def _label(index: int, doc: Any, many: bool) -> str:
+    ident = doc.get("id") if isinstance(doc, dict) else None
+    if not many:
+        return f"contract {ident!r}" if isinstance(ident, str) else "contract"
+    return f"contract #{index + 1}" + (f" ({ident!r})" if isinstance(ident, str) else "")
+
+
+def _progress(stream: IO[str], done: int, total: int) -> None:
+    stream.write(f"\rsrpp: evaluated {done:,} of {total:,} contracts")
+    if done == total:
+        stream.write("\n")
+    stream.flush()
+
+
+def _evaluate(
+    docs: list[Any], source: str, rules: RuleSet, policy: Policy, err: IO[str]
+) -> Iterator[tuple[int, Recommendation | None, list[str]]]:
+    many = len(docs) > 1
+    show = many and len(docs) >= 200 and err.isatty()
+    for n, doc in enumerate(docs):
+        try:
+            yield n, recommend(doc, rules=rules, policy=policy), []
+        except _ProblemsError as exc:
+            where = f"{source}: {_label(n, doc, many)}"
+            yield n, None, [f"{where}: {p}" for p in exc.problems]
+        if show and ((n + 1) % 100 == 0 or n + 1 == len(docs)):
+            _progress(err, n + 1, len(docs))
+
+
+def _load_rules(path: str | None, policy: Policy) -> RuleSet:
+    rs = default_rules() if path is None else RuleSet.load(path)
+    return rs.with_policy(policy)
+
+
+def _problems_of(exc: _ProblemsError, path: str | None) -> list[str]:
+    return [f"{path}: {p}" if path else str(p) for p in exc.problems]
+
+
+def cmd_recommend(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    if args.example:
+        found = examples().get(args.example)
+        if found is None:
+            names = ", ".join(examples())
+            raise _BadInput([f"unknown example {args.example!r}; the examples are: {names}"])
+        source, text = f"example {args.example}", found.read_text("utf-8")
+    elif args.file is None:
+        raise _BadInput(["name a FILE (or - for standard input), or an --example"])
+    elif args.file == "-":
+        source, text = "<stdin>", sys.stdin.read()
+    else:
+        source = args.file
+        try:
+            with open(args.file, encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError as exc:
+            raise _BadInput([f"{args.file}: cannot read: {exc.strerror}"]) from None
+    policy = Policy.load(args.policy) if args.policy else Policy()
+    rules = _load_rules(args.rules, policy)
+    docs = read_documents(text, source)
+    if not docs:
+        raise _BadInput([f"{source}: no contracts in the file"])
+    bad = 0
+    results = []
+    for _n, rec, problems in _evaluate(docs, source, rules, policy, err):
+        if rec is None:
+            bad += 1
+            for p in problems:
+                print(p, file=err)
+        else:
+            results.append(rec)
+            if args.format == "json":
+                doc = rec.to_dict()
+                print(json.dumps(doc, ensure_ascii=False, indent=None if len(docs) > 1 else 2), file=out)
+    if args.format != "json":
+        markdown = args.format == "markdown"
+        print("\n".join(recommendation_text(r, markdown) for r in results), end="", file=out)
+    if bad:
+        print(f"srpp: {bad} of {len(docs)} contracts in {source} are not valid", file=err)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def cmd_products(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    cat = default_catalogue()
+    try:
+        items = cat.in_category(args.category) if args.category else cat.products
+    except UnknownNameError as exc:
+        raise _BadInput([f"--category: {exc}"]) from None
+    if args.format == "json":
+        print(json.dumps([product_to_dict(p) for p in items], ensure_ascii=False, indent=2), file=out)
+    else:
+        print(products_table(items, markdown=args.format == "markdown"), end="", file=out)
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    policy = Policy.load(args.policy) if args.policy else Policy()
+    rs = _load_rules(args.rules, policy)
+    if args.format == "json":
+        print(rs.to_json(), end="", file=out)
+        return EXIT_OK
+    md = args.format == "markdown"
+    print(("## Parameters\n\n" if md else "Parameters\n----------\n") + parameters_text(rs, md), file=out)
+    print(("\n## Rules\n\n" if md else "\nRules\n-----\n") + rules_text(rs, md), end="", file=out)
+    return EXIT_OK
+
+
+def cmd_instruments(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    items = instrument_types()
+    if args.format == "json":
+        doc = [
+            {"id": i.id, "phase": i.phase.value, "title": i.title, "summary": i.summary,
+             "sources": list(i.sources)}  # fmt: skip
+            for i in items
+        ]
+        print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
+        return EXIT_OK
+    for i in items:
+        if args.format == "markdown":
+            print(f"- **{i.id}** ({i.phase.value}): {i.title}. {i.summary}", file=out)
+        else:
+            print(f"{i.id} [{i.phase.value}]\n  {i.title}\n  {i.summary}\n", file=out)
+    return EXIT_OK
+
+
+def cmd_examples(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    for name, f in examples().items():
+        doc = json.loads(f.read_text("utf-8"))
+        print(f"{name:<20} {doc.get('title', '')}", file=out)
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="srpp",
+        description="Socially responsible public procurement: which SRPP instruments to use "
+        "for a contract, why, and on what source.",
+    )
+    p.add_argument("--version", action="version", version=f"srpp {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    formats = ("text", "json", "markdown")
+
+    r = sub.add_parser("recommend", help="recommend instruments for contracts in a file")
+    r.add_argument("file", nargs="?", metavar="FILE",
+                   help="a contract document, a JSON list of them, or JSON Lines; - for stdin")  # fmt: skip
+    r.add_argument("--example", metavar="NAME", help="use a shipped example (see: srpp examples)")
+    r.add_argument("--format", choices=formats, default="text")
+    r.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
+    r.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
+    r.set_defaults(func=cmd_recommend)
+
+    pr = sub.add_parser("products", help="the shipped risk table")
+    pr.add_argument("--category", metavar="C")
+    pr.add_argument("--format", choices=formats, default="text")
+    pr.set_defaults(func=cmd_products)
+
+    ru = sub.add_parser("rules", help="every rule in words")
+    ru.add_argument("--rules", metavar="FILE", help="a rule set file instead of the default")
+    ru.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
+    ru.add_argument("--format", choices=formats, default="text")
+    ru.set_defaults(func=cmd_rules)
+
+    ins = sub.add_parser("instruments", help="the instrument catalogue")
+    ins.add_argument("--format", choices=formats, default="text")
+    ins.set_defaults(func=cmd_instruments)
+
+    ex = sub.add_parser("examples", help="the shipped example contracts")
+    ex.set_defaults(func=cmd_examples)
+    return p
+
+
+def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 fine, 2 bad input)."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args, out, err))
+    except _BadInput as exc:
+        for m in exc.messages:
+            print(f"srpp: {m}", file=err)
+    except (InvalidRuleSetError, InvalidPolicyError) as exc:
+        path = getattr(args, "rules", None) if isinstance(exc, InvalidRuleSetError) else args.policy
+        for m in _problems_of(exc, path):
+            print(f"srpp: {m}", file=err)
+    except SrppError as exc:
+        print(f"srpp: {exc}", file=err)
+    except BrokenPipeError:  # the reader (``head``, a pager) went away: not an error of ours
+        sys.stderr = None  # silence the flush at exit
+        return EXIT_OK
+    return EXIT_BAD_INPUT

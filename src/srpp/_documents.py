@@ -1,0 +1,265 @@
+"""Contract documents to and from the domain model, through cattrs.
+
+Every problem in a document is collected and raised at once as one
+:class:`~srpp.InvalidContractError`, each problem naming its field path.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import math
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, NewType, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import ForbiddenExtraKeysError
+
+from ._errors import InvalidContractError, Problem
+from ._model import (
+    Contract,
+    MarketMaturity,
+    Money,
+    Product,
+    RiskLevel,
+    RiskProfile,
+    Tier,
+    _plain,
+    money_problems,
+)
+from ._suggest import did_you_mean, unknown
+
+Months = NewType("Months", int)
+ProductId = NewType("ProductId", str)
+E = TypeVar("E", bound=enum.Enum)
+
+
+@attrs.frozen
+class _MoneyDoc:
+    amount: Decimal
+    currency: str = "NOK"
+    exchange_rate: Decimal | None = None
+
+
+@attrs.frozen
+class _ContractDoc:
+    products: tuple[ProductId, ...]
+    value: _MoneyDoc
+    duration_months: Months
+    market_maturity: MarketMaturity = MarketMaturity.UNKNOWN
+    contains_conflict_minerals: bool | None = None
+    risk_overrides: dict[Tier, RiskLevel] = attrs.Factory(dict)
+    id: str | None = None
+    title: str | None = None
+
+
+class _FieldError(ValueError):
+    """A problem found in a hook about a field below the one being structured."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _type_name(value: object) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _strict_str(value: object, _: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"must be a string, got {_type_name(value)} {value!r}")
+    return value
+
+
+def _strict_bool(value: object, _: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"must be true or false, got {_type_name(value)} {value!r}")
+    return value
+
+
+def _months(value: object, _: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"must be a positive whole number of months, got {value!r}")
+    return value
+
+
+def _decimal(value: object, _: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError(f"must be a number, got {_type_name(value)} {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"must be a finite number, got {value!r}")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"must be a number, got {value!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"must be a finite number, got {value!r}")
+    return number
+
+
+def _enum_hook(kind: str) -> Any:
+    def hook(value: object, cls: type[E]) -> E:
+        try:
+            return cls(value)
+        except ValueError:
+            raise ValueError(unknown(kind, value, [m.value for m in cls])) from None
+
+    return hook
+
+
+def _describe(exc: BaseException, _type: object = None) -> str:
+    if isinstance(exc, ForbiddenExtraKeysError):
+        known = [a.name for a in attrs.fields(exc.cl)]
+        return "\x1e".join(
+            f"{key}\x1funknown key" + did_you_mean(key, known) for key in sorted(exc.extra_fields)
+        )
+    if isinstance(exc, KeyError):
+        return "is required"
+    if isinstance(exc, _FieldError):
+        return f"{exc.problem.field}\x1f{exc.problem.message}"
+    if isinstance(exc, TypeError | ValueError) and str(exc):
+        return str(exc)
+    return f"is not valid ({type(exc).__name__})"
+
+
+def _problems(exc: Exception) -> list[Problem]:
+    problems = []
+    for line in cattrs.transform_error(exc, format_exception=_describe):
+        messages, _, path = line.rpartition(" @ ")
+        base = path.removeprefix("$").removeprefix(".")
+        # mapping keys come back as ``risk_overrides['x']``; write them as dotted paths
+        base = base.replace("['", ".").replace("']", "")
+        for message in messages.split("\x1e"):
+            field = base
+            if "\x1f" in message:
+                sub, _, message = message.partition("\x1f")
+                field = f"{base}.{sub}" if base else sub
+            problems.append(Problem(field, message))
+    return problems
+
+
+@functools.lru_cache(maxsize=16)
+def _converter(catalogue: Any, rates: tuple[tuple[str, Decimal], ...]) -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(bool, _strict_bool)
+    conv.register_structure_hook(Months, _months)
+    conv.register_structure_hook(Decimal, _decimal)
+    conv.register_structure_hook(RiskLevel, _enum_hook("risk level"))
+    conv.register_structure_hook(Tier, _enum_hook("tier"))
+    conv.register_structure_hook(MarketMaturity, _enum_hook("market maturity"))
+
+    def product(value: object, _: object) -> ProductId:
+        pid = _strict_str(value, None)
+        if pid not in catalogue:
+            raise ValueError(unknown("product", pid, catalogue.ids()))
+        return ProductId(pid)
+
+    conv.register_structure_hook(ProductId, product)
+    money_fn = conv.get_structure_hook(_MoneyDoc)
+    rate_of = dict(rates)
+
+    def money(value: object, _: object) -> _MoneyDoc:
+        if not isinstance(value, Mapping):
+            raise TypeError(
+                f"must be an object like {{\"amount\": 100000, \"currency\": \"NOK\"}}, "
+                f"got {_type_name(value)} {value!r}"
+            )
+        doc = money_fn(value, _MoneyDoc)
+        rate = doc.exchange_rate if doc.exchange_rate is not None else rate_of.get(doc.currency)
+        problems = money_problems(doc.amount, doc.currency, rate)
+        if problems:
+            # report the first here; the rest are almost always consequences of it
+            raise _FieldError(problems[0])
+        return _MoneyDoc(doc.amount, doc.currency, rate)
+
+    conv.register_structure_hook(_MoneyDoc, money)
+
+    def products(value: object, _: object) -> tuple[ProductId, ...]:
+        if isinstance(value, str) or not isinstance(value, list | tuple):
+            raise TypeError(f"must be a list of product ids, got {_type_name(value)} {value!r}")
+        if not value:
+            raise ValueError("must name at least one product")
+        return tuple(products_fn(value, tuple[ProductId, ...]))
+
+    products_fn = conv.get_structure_hook(tuple[ProductId, ...])
+    conv.register_structure_hook_func(lambda t: t == tuple[ProductId, ...], products)
+    return conv
+
+
+def contract_from_dict(
+    doc: Mapping[str, Any],
+    *,
+    catalogue: Any = None,
+    exchange_rates: Mapping[str, Decimal | int | float | str] | None = None,
+) -> Contract:
+    """See :meth:`srpp.Contract.from_dict`."""
+    from ._catalogue import default_catalogue
+
+    catalogue = default_catalogue() if catalogue is None else catalogue
+    if not isinstance(doc, Mapping):
+        raise InvalidContractError(
+            [Problem("", f"a contract document must be a JSON object, got {_type_name(doc)}")]
+        )
+    rates = tuple(sorted((str(k), Decimal(str(v))) for k, v in (exchange_rates or {}).items()))
+    conv = _converter(catalogue, rates)
+    try:
+        parsed = conv.structure(dict(doc), _ContractDoc)
+    except Exception as exc:  # cattrs groups every problem of the document
+        raise InvalidContractError(_problems(exc)) from None
+    seen: set[str] = set()
+    duplicates = [p for p in parsed.products if p in seen or seen.add(p)]  # type: ignore[func-returns-value]
+    if duplicates:
+        raise InvalidContractError(
+            [Problem("products", f"names {duplicates[0]!r} more than once")]
+        )
+    return Contract(
+        products=tuple(catalogue.product(p) for p in parsed.products),
+        value=Money(parsed.value.amount, parsed.value.currency, parsed.value.exchange_rate),
+        duration_months=parsed.duration_months,
+        market_maturity=parsed.market_maturity,
+        contains_conflict_minerals=parsed.contains_conflict_minerals,
+        risk_overrides=RiskProfile(**{t.value: lv for t, lv in parsed.risk_overrides.items()}),
+        id=parsed.id,
+        title=parsed.title,
+    )
+
+
+def contract_to_dict(contract: Contract) -> dict[str, Any]:
+    """See :meth:`srpp.Contract.to_dict`."""
+    doc: dict[str, Any] = {}
+    if contract.id is not None:
+        doc["id"] = contract.id
+    if contract.title is not None:
+        doc["title"] = contract.title
+    doc["products"] = [p.id for p in contract.products]
+    value: dict[str, Any] = {
+        "amount": _plain(contract.value.amount),
+        "currency": contract.value.currency,
+    }
+    if contract.value.currency != "NOK" and contract.value.exchange_rate is not None:
+        value["exchange_rate"] = _plain(contract.value.exchange_rate)
+    doc["value"] = value
+    doc["duration_months"] = contract.duration_months
+    doc["market_maturity"] = contract.market_maturity.value
+    if contract.contains_conflict_minerals is not None:
+        doc["contains_conflict_minerals"] = contract.contains_conflict_minerals
+    overrides = {t: lv for t, lv in contract.risk_overrides.to_dict().items() if lv is not None}
+    if overrides:
+        doc["risk_overrides"] = overrides
+    return doc
+
+
+def product_to_dict(product: Product) -> dict[str, Any]:
+    """A product as a plain document."""
+    return {
+        "id": product.id,
+        "name": product.name,
+        "category": product.category,
+        "risk": product.risk.to_dict(),
+        "conflict_minerals": product.conflict_minerals,
+        "source_url": product.source_url,
+        "source_version": product.source_version,
+    }

@@ -1,0 +1,100 @@
+"""The exceptions of srpp: one root, one leaf per kind of failure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = [
+    "EngineError",
+    "InvalidContractError",
+    "InvalidPolicyError",
+    "InvalidRuleSetError",
+    "Problem",
+    "RuleSetTooLargeError",
+    "SrppError",
+    "UnknownNameError",
+]
+
+
+class Problem(str):
+    """One problem in a document: ``"<field path>: <what must hold, what was given>"``.
+
+    A ``str``, so it prints as it reads; :attr:`field` is the dotted path of the field
+    it is about ("" for the document as a whole) and :attr:`message` the rest.
+    """
+
+    field: str
+    message: str
+
+    def __new__(cls, field: str, message: str) -> Problem:
+        self = super().__new__(cls, f"{field}: {message}" if field else message)
+        self.field = field
+        self.message = message
+        return self
+
+    def __reduce__(self) -> tuple[type[Problem], tuple[str, str]]:
+        return (Problem, (self.field, self.message))
+
+    def within(self, prefix: str) -> Problem:
+        """The same problem with its field path below ``prefix``."""
+        if not prefix:
+            return self
+        return Problem(f"{prefix}.{self.field}" if self.field else prefix, self.message)
+
+
+class SrppError(Exception):
+    """The root of every error srpp raises on purpose."""
+
+
+class _ProblemsError(SrppError):
+    """An error that lists every problem found, each naming its field."""
+
+    what = "document"
+
+    def __init__(self, problems: Iterable[Problem | str]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(
+            p if isinstance(p, Problem) else Problem("", p) for p in problems
+        )
+        n = len(self.problems)
+        head = f"invalid {self.what} ({n} problem{'s' if n != 1 else ''})"
+        super().__init__(head + "".join(f"\n  - {p}" for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[_ProblemsError], tuple[tuple[Problem, ...]]]:
+        return (type(self), (self.problems,))
+
+
+class InvalidContractError(_ProblemsError, ValueError):
+    """A contract document or value is not valid; :attr:`problems` lists why."""
+
+    what = "contract"
+
+
+class InvalidRuleSetError(_ProblemsError, ValueError):
+    """A rule set is not valid; :attr:`problems` lists every problem at once."""
+
+    what = "rule set"
+
+
+class InvalidPolicyError(_ProblemsError, ValueError):
+    """Policy values do not fit the rule set's parameters."""
+
+    what = "policy"
+
+
+class UnknownNameError(SrppError, LookupError):
+    """A product, category or instrument id that the catalogue does not know."""
+
+
+class EngineError(SrppError, RuntimeError):
+    """durable-rules failed; :attr:`code` is its numeric error code, if it gave one."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+    def __reduce__(self) -> tuple[type[EngineError], tuple[str, int | None]]:
+        return (type(self), (str(self), self.code))
+
+
+class RuleSetTooLargeError(EngineError):
+    """A rule set needs more simultaneous matches than durable-rules can hold."""

@@ -1,0 +1,497 @@
+"""The pure domain model: risk levels, tiers, products, money, contracts, instruments.
+
+Nothing here reads files or talks to the rules engine; every value is frozen.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+import attrs
+
+from ._errors import InvalidContractError, Problem
+
+__all__ = [
+    "Contract",
+    "Instrument",
+    "InstrumentType",
+    "MarketMaturity",
+    "Money",
+    "Phase",
+    "Product",
+    "RiskLevel",
+    "RiskProfile",
+    "Strength",
+    "Tier",
+]
+
+
+class _Ordered(enum.Enum):
+    """An enum whose members are ordered as declared; values are the document strings."""
+
+    @property
+    def rank(self) -> int:
+        """Position in declaration order, from 0."""
+        return list(type(self)).index(self)
+
+    def __lt__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __le__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __ge__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.rank >= other.rank
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @property
+    def label(self) -> str:
+        """The value in words: ``medium_high`` -> ``medium high``."""
+        return str(self.value).replace("_", " ").replace("-", " ")
+
+
+class RiskLevel(_Ordered):
+    """Generalised risk of human-rights breaches, ordered ``LOW < ... < VERY_HIGH``."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    MEDIUM_HIGH = "medium_high"
+    HIGH = "high"
+    VERY_HIGH = "very_high"
+
+
+class Tier(_Ordered):
+    """A tier of the supply chain, upstream first."""
+
+    RAW_MATERIAL = "raw_material"
+    COMPONENT = "component"
+    ASSEMBLY = "assembly"
+
+    @property
+    def label(self) -> str:
+        return {"raw_material": "raw-material", "component": "component", "assembly": "assembly"}[
+            self.value
+        ]
+
+
+class MarketMaturity(_Ordered):
+    """How many suppliers already run human-rights due diligence (HRDD) systems."""
+
+    UNKNOWN = "unknown"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Phase(_Ordered):
+    """A phase of a procurement, in the order they happen."""
+
+    PLANNING = "planning"
+    TENDER = "tender"
+    FOLLOW_UP = "follow-up"
+
+
+class Strength(_Ordered):
+    """How firmly an instrument is recommended: ``CONSIDER < SHOULD``."""
+
+    CONSIDER = "consider"
+    SHOULD = "should"
+
+
+def _level_or_none(value: object) -> RiskLevel | None:
+    return value if value is None else RiskLevel(value)
+
+
+@attrs.frozen
+class RiskProfile:
+    """A risk level per tier; ``None`` where the tier is not assessed.
+
+    Attributes:
+        raw_material: Risk at raw-material extraction.
+        component: Risk at component production.
+        assembly: Risk at final assembly.
+    """
+
+    raw_material: RiskLevel | None = attrs.field(default=None, converter=_level_or_none)
+    component: RiskLevel | None = attrs.field(default=None, converter=_level_or_none)
+    assembly: RiskLevel | None = attrs.field(default=None, converter=_level_or_none)
+
+    def __getitem__(self, tier: Tier) -> RiskLevel | None:
+        level: RiskLevel | None = getattr(self, Tier(tier).value)
+        return level
+
+    def items(self) -> Iterator[tuple[Tier, RiskLevel | None]]:
+        """``(tier, level)`` for every tier, upstream first."""
+        for tier in Tier:
+            yield tier, self[tier]
+
+    @property
+    def highest(self) -> RiskLevel | None:
+        """The highest assessed level, or ``None`` when no tier is assessed."""
+        levels = [level for _, level in self.items() if level is not None]
+        return max(levels) if levels else None
+
+    def merge(self, other: RiskProfile) -> RiskProfile:
+        """Tier by tier, the higher of the two assessed levels."""
+        levels: dict[str, RiskLevel | None] = {}
+        for tier, mine in self.items():
+            theirs = other[tier]
+            present = [lv for lv in (mine, theirs) if lv is not None]
+            levels[tier.value] = max(present) if present else None
+        return RiskProfile(**levels)
+
+    def override(self, overrides: RiskProfile) -> RiskProfile:
+        """This profile with every tier that ``overrides`` assesses replaced."""
+        return RiskProfile(
+            **{t.value: (o if (o := overrides[t]) is not None else lv) for t, lv in self.items()}
+        )
+
+    def to_dict(self) -> dict[str, str | None]:
+        """``{"raw_material": "very_high", ...}``, ``None`` for a tier not assessed."""
+        return {t.value: (lv.value if lv is not None else None) for t, lv in self.items()}
+
+
+@attrs.frozen
+class Product:
+    """A product with its generalised supply-chain risk.
+
+    Attributes:
+        id: Stable identifier, lower case with hyphens (``"laptops"``).
+        name: Name in words.
+        category: Category id (``"electronics_ict"``).
+        risk: Risk per tier.
+        conflict_minerals: Whether the product usually contains tin, tantalum, tungsten,
+            gold or cobalt.
+        source_url: Where the risk assessment comes from.
+        source_version: Which version of the source.
+    """
+
+    id: str
+    name: str
+    category: str
+    risk: RiskProfile
+    conflict_minerals: bool = False
+    source_url: str = ""
+    source_version: str = ""
+
+
+@attrs.frozen
+class Category:
+    """A group of products on the high-risk list.
+
+    Attributes:
+        id: Stable identifier (``"electronics_ict"``).
+        name: Name in words.
+    """
+
+    id: str
+    name: str
+
+
+def _decimal(value: Decimal | int | float | str) -> Decimal:
+    return Decimal(str(value) if isinstance(value, float) else value)
+
+
+def _optional_decimal(value: Decimal | int | float | str | None) -> Decimal | None:
+    return value if value is None else Decimal(str(value) if isinstance(value, float) else value)
+
+
+_ORE = Decimal("0.01")
+MAX_AMOUNT = Decimal(10) ** 13
+
+
+@attrs.frozen
+class Money:
+    """An exact amount of money, excluding VAT.
+
+    Attributes:
+        amount: The amount in ``currency``.
+        currency: ISO 4217 code, ``"NOK"`` by default.
+        exchange_rate: NOK per unit of ``currency``; required unless the currency is NOK.
+    """
+
+    amount: Decimal = attrs.field(converter=_decimal)
+    currency: str = "NOK"
+    exchange_rate: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
+
+    def __attrs_post_init__(self) -> None:
+        problems = money_problems(self.amount, self.currency, self.exchange_rate)
+        if problems:
+            raise InvalidContractError(p.within("value") for p in problems)
+
+    @property
+    def nok(self) -> Decimal:
+        """The amount in NOK, rounded to whole øre."""
+        rate = Decimal(1) if self.currency == "NOK" else self.exchange_rate
+        assert rate is not None  # guaranteed by __attrs_post_init__
+        return (self.amount * rate).quantize(_ORE, rounding=ROUND_HALF_EVEN)
+
+
+def money_problems(amount: Decimal, currency: str, rate: Decimal | None) -> list[Problem]:
+    """What is wrong with an amount, a currency and an exchange rate; empty when valid."""
+    problems = []
+    if not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT:
+        problems.append(
+            Problem("amount", f"must be a finite, non-negative number below 1e13, got {amount}")
+        )
+    if not (len(currency) == 3 and currency.isascii() and currency.isupper()):
+        problems.append(Problem("currency", f"must be a 3-letter ISO 4217 code, got {currency!r}"))
+    elif currency == "NOK":
+        if rate is not None and rate != 1:
+            problems.append(Problem("exchange_rate", f"must be 1 (or absent) for NOK, got {rate}"))
+    elif rate is None:
+        problems.append(
+            Problem(
+                "exchange_rate",
+                f"a value in {currency} needs an exchange rate to NOK (NOK per {currency}); "
+                "srpp does not guess one: add value.exchange_rate or pass exchange_rates",
+            )
+        )
+    if rate is not None and (not rate.is_finite() or rate <= 0):
+        problems.append(Problem("exchange_rate", f"must be a positive number, got {rate}"))
+    return problems
+
+
+def _check_products(instance: Contract, attribute: Any, products: tuple[Product, ...]) -> None:
+    if not isinstance(products, tuple) or not products:
+        raise InvalidContractError([Problem("products", "must name at least one product")])
+    for i, p in enumerate(products):
+        if not isinstance(p, Product):
+            raise InvalidContractError([Problem(f"products[{i}]", f"must be a Product, got {p!r}")])
+
+
+def _check_duration(instance: Contract, attribute: Any, months: int) -> None:
+    if isinstance(months, bool) or not isinstance(months, int) or months <= 0:
+        raise InvalidContractError(
+            [Problem("duration_months", f"must be a positive whole number, got {months!r}")]
+        )
+
+
+@attrs.frozen
+class Contract:
+    """A contract to procure, described by what decides its SRPP instruments.
+
+    Build one with :meth:`from_dict` from a contract document, or directly from values.
+
+    Attributes:
+        products: The products bought, at least one.
+        value: Total value excluding VAT, options included.
+        duration_months: Duration including options to extend.
+        market_maturity: How mature the supplier market is in HRDD.
+        contains_conflict_minerals: ``None`` to decide from the products.
+        risk_overrides: The buyer's own assessment for some tiers.
+        id: The buyer's reference, if any.
+        title: A title, if any.
+    """
+
+    products: tuple[Product, ...] = attrs.field(validator=_check_products)
+    value: Money = attrs.field(validator=attrs.validators.instance_of(Money))
+    duration_months: int = attrs.field(validator=_check_duration)
+    market_maturity: MarketMaturity = attrs.field(
+        default=MarketMaturity.UNKNOWN, converter=MarketMaturity
+    )
+    contains_conflict_minerals: bool | None = None
+    risk_overrides: RiskProfile = RiskProfile()
+    id: str | None = None
+    title: str | None = None
+
+    @property
+    def risk(self) -> RiskProfile:
+        """Risk per tier: the highest of the products, then the buyer's overrides."""
+        profile = RiskProfile()
+        for product in self.products:
+            profile = profile.merge(product.risk)
+        return profile.override(self.risk_overrides)
+
+    @property
+    def conflict_minerals(self) -> bool:
+        """Whether the contract involves conflict minerals, from the document or the products."""
+        if self.contains_conflict_minerals is not None:
+            return self.contains_conflict_minerals
+        return any(p.conflict_minerals for p in self.products)
+
+    @classmethod
+    def from_dict(
+        cls,
+        doc: Mapping[str, Any],
+        *,
+        catalogue: Any = None,
+        exchange_rates: Mapping[str, Decimal | int | float | str] | None = None,
+    ) -> Contract:
+        """Validate a contract document and build the contract.
+
+        Every problem in the document is reported at once, in one
+        :class:`~srpp.InvalidContractError` whose ``problems`` name their fields.
+
+        Args:
+            doc: The contract document (see the docs for its format).
+            catalogue: The products to resolve ids against; the shipped ones by default.
+            exchange_rates: NOK per unit of currency, for values not in NOK that carry no
+                ``exchange_rate`` of their own.
+
+        >>> c = Contract.from_dict({"products": ["laptops"], "value": {"amount": 2000000},
+        ...                         "duration_months": 36})
+        >>> c.risk.raw_material
+        <RiskLevel.VERY_HIGH: 'very_high'>
+        """
+        from ._documents import contract_from_dict
+
+        return contract_from_dict(doc, catalogue=catalogue, exchange_rates=exchange_rates)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract document, normalised; ``Contract.from_dict`` reads it back."""
+        from ._documents import contract_to_dict
+
+        return contract_to_dict(self)
+
+
+@attrs.frozen
+class AttributeSpec:
+    """An attribute an instrument can carry, with its choices from weakest to strongest.
+
+    When several rules set the attribute, the strongest choice wins.
+
+    Attributes:
+        name: The attribute's key in the instrument document (``"form"``).
+        choices: Allowed values, weakest first (``("simplified", "full")``).
+    """
+
+    name: str
+    choices: tuple[str, ...]
+
+    @property
+    def default(self) -> str:
+        """The weakest choice, used when no rule sets the attribute."""
+        return self.choices[0]
+
+
+@attrs.frozen
+class InstrumentType:
+    """A kind of SRPP instrument a rule can recommend.
+
+    Attributes:
+        id: Stable identifier (``"contract-clauses"``).
+        phase: The phase of the procurement it belongs to.
+        title: A short title.
+        summary: What the buyer does, in a sentence or two.
+        sources: Where the guidance for it is.
+        attributes: Attributes a recommendation of it carries (``form`` for the
+            self-assessment).
+    """
+
+    id: str
+    phase: Phase = attrs.field(converter=Phase)
+    title: str
+    summary: str
+    sources: tuple[str, ...] = ()
+    attributes: tuple[AttributeSpec, ...] = ()
+
+
+@attrs.frozen
+class Instrument:
+    """One recommended instrument.
+
+    Attributes:
+        id: The instrument type's id.
+        phase: Its phase.
+        strength: ``should`` or ``consider``.
+        rule: The rule that decided its strength.
+        reason: Why, citing the facts that made the rule fire.
+        sources: Where the guidance behind it is.
+        attributes: Further attributes, as ``(name, value)`` pairs (``("form", "full")``).
+        rules: Every rule that concluded it, in rule-set order.
+    """
+
+    id: str
+    phase: Phase
+    strength: Strength
+    rule: str
+    reason: str
+    sources: tuple[str, ...]
+    attributes: tuple[tuple[str, str], ...] = ()
+    rules: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The instrument in the recommendation document."""
+        doc: dict[str, Any] = {
+            "id": self.id,
+            "phase": self.phase.value,
+            "strength": self.strength.value,
+            "rule": self.rule,
+            "reason": self.reason,
+            "sources": list(self.sources),
+        }
+        doc.update(self.attributes)
+        doc["rules"] = list(self.rules)
+        return doc
+
+
+@attrs.frozen
+class Recommendation:
+    """What srpp recommends for one contract, and why.
+
+    Attributes:
+        contract: The contract evaluated.
+        risk: Its risk per tier (products, then overrides).
+        high_risk: Whether the rule set judged the procurement high-risk.
+        priority: Whether the rule set judged it a priority contract.
+        instruments: The instruments, ordered by phase, then id.
+        notes: Disclaimers, and why nothing (more) is recommended.
+        facts: The facts the rules saw, as ``(name, value)`` pairs.
+        fired: The ids of the rules that fired, in rule-set order.
+    """
+
+    contract: Contract
+    risk: RiskProfile
+    high_risk: bool
+    priority: bool
+    instruments: tuple[Instrument, ...]
+    notes: tuple[str, ...]
+    facts: tuple[tuple[str, Any], ...] = ()
+    fired: tuple[str, ...] = ()
+
+    def __contains__(self, instrument_id: object) -> bool:
+        return any(i.id == instrument_id for i in self.instruments)
+
+    def get(self, instrument_id: str) -> Instrument | None:
+        """The recommended instrument with this id, or ``None``."""
+        return next((i for i in self.instruments if i.id == instrument_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The recommendation document (see the docs for its format)."""
+        return {
+            "contract": self.contract.to_dict(),
+            "risk": self.risk.to_dict(),
+            "high_risk": self.high_risk,
+            "priority": self.priority,
+            "instruments": [i.to_dict() for i in self.instruments],
+            "notes": list(self.notes),
+            "trace": {
+                "facts": {k: _plain(v) for k, v in self.facts},
+                "fired": list(self.fired),
+            },
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value

@@ -1,0 +1,277 @@
+"""``recommend``: from a contract to its instruments, through the compiled rule set."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from ._errors import SrppError
+from ._model import (
+    Contract,
+    Instrument,
+    InstrumentType,
+    Recommendation,
+    RiskLevel,
+    Strength,
+)
+from .rules import default_rules
+from .rules._engine import Compiled, compiled
+from .rules._facts import Fact, FactKind
+from .rules._model import AllOf, AnyOf, Compare, Condition, Derive, Holds, Policy, Recommend, Recommended, Rule, RuleSet
+
+__all__ = ["recommend"]
+
+_OP_WORDS = {">=": "at least", ">": "above", "<=": "at most", "<": "below", "!=": "not", "==": ""}
+_BRACES = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def _show(fact: Fact, value: Any) -> str:
+    """A fact value in words, as a reason cites it."""
+    if isinstance(value, RiskLevel):
+        return value.label
+    if fact.kind is FactKind.MONEY:
+        amount = Decimal(value)
+        text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+        return f"NOK {text}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"{value} {fact.unit}".strip()
+
+
+class _Plan:
+    """Everything about a rule set that does not depend on the contract, computed once."""
+
+    def __init__(self, rs: RuleSet) -> None:
+        self.rs = rs
+        self.engine: Compiled = compiled(rs)
+        self.facts = {f.name: f for f in rs.facts}
+        self.params = {p.name: p for p in rs.parameters}
+        self.types: dict[str, InstrumentType] = {i.id: i for i in rs.instruments}
+        self.rules = rs.rules
+        self.derived_labels = {name: d.label for name, d in rs.derived.items()}
+        self.absent_notes = [
+            (name, self._fill(d.absent_note)) for name, d in rs.derived.items() if d.absent_note
+        ]
+        self.notes = tuple(self._fill(n) for n in rs.notes)
+
+    def _fill(self, text: str) -> str:
+        def value(m: re.Match[str]) -> str:
+            p = self.params.get(m.group(1))
+            if p is None:
+                return m.group(0)
+            if p.kind == "money":
+                return f"{p.value:,}"
+            return str(p.value).replace("_", " ")
+
+        return _BRACES.sub(value, text)
+
+    def constant(self, cond: Compare) -> Any:
+        fact = self.facts[cond.fact]
+        raw = self.params[cond.param].value if cond.param is not None else cond.value
+        return fact.decode(raw)
+
+    def holds(self, cond: Condition, values: Mapping[str, Any], derived: set[str],
+              strengths: Mapping[str, Strength]) -> bool:  # fmt: skip
+        """Whether a condition held, for explaining a rule the engine fired."""
+        if isinstance(cond, AllOf):
+            return all(self.holds(c, values, derived, strengths) for c in cond.conditions)
+        if isinstance(cond, AnyOf):
+            return any(self.holds(c, values, derived, strengths) for c in cond.conditions)
+        if isinstance(cond, Holds):
+            return cond.fact in derived or values.get(cond.fact) is True
+        if isinstance(cond, Recommended):
+            got = strengths.get(cond.instrument)
+            return got is not None and got >= cond.strength
+        assert isinstance(cond, Compare)
+        fact = self.facts[cond.fact]
+        actual = values.get(cond.fact)
+        if actual is None:
+            return False
+        a, b = fact.encode(actual), fact.encode_constant(
+            self.params[cond.param].value if cond.param is not None else cond.value
+        )
+        if a is None:
+            return False
+        return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[cond.op]
+
+    def explain(self, cond: Condition, values: Mapping[str, Any], derived: set[str],
+                strengths: Mapping[str, Strength]) -> list[str]:  # fmt: skip
+        """The facts that made a condition hold, in words."""
+        if isinstance(cond, AllOf | AnyOf):
+            return [
+                phrase
+                for c in cond.conditions
+                if self.holds(c, values, derived, strengths)
+                for phrase in self.explain(c, values, derived, strengths)
+            ]
+        if isinstance(cond, Holds):
+            if cond.fact not in self.derived_labels:
+                return [self.facts[cond.fact].label]
+            label = self.derived_labels[cond.fact]
+            for rule in self.rules:  # the first deriving rule that held explains the fact
+                then = rule.then
+                if isinstance(then, Derive) and then.fact == cond.fact and self.holds(
+                    rule.when, values, derived, strengths
+                ):
+                    inner = self.explain(rule.when, values, derived, strengths)
+                    return [f"{label} because {' and '.join(inner)}"] if inner else [label]
+            return [label]
+        if isinstance(cond, Recommended):
+            return [f"{cond.instrument} is recommended ({strengths[cond.instrument].value})"]
+        assert isinstance(cond, Compare)
+        fact = self.facts[cond.fact]
+        actual, constant = values[cond.fact], self.constant(cond)
+        text = f"{fact.label} is {_show(fact, actual)}"
+        words = _OP_WORDS[cond.op]
+        if words and actual != constant:
+            text += f" ({words} {_show(fact, constant)})"
+        return [text]
+
+    def reason(self, rule: Rule, values: Mapping[str, Any], derived: set[str],
+               strengths: Mapping[str, Strength]) -> str:  # fmt: skip
+        phrases = self.explain(rule.when, values, derived, strengths)
+        return f"{rule.reason} ({'; '.join(phrases)})" if phrases else rule.reason
+
+    def recommend(self, contract: Contract) -> Recommendation:
+        values = {f.name: f.extract(contract) for f in self.engine.facts}
+        fired = self.engine.evaluate(self.engine.encode(values))
+        derived: set[str] = set()
+        strengths: dict[str, Strength] = {}
+        deciding: dict[str, Rule] = {}
+        contributing: dict[str, list[Rule]] = {}
+        chosen: dict[tuple[str, str], str] = {}
+        for i in fired:
+            rule = self.rules[i]
+            then = rule.then
+            if isinstance(then, Derive):
+                derived.add(then.fact)
+                continue
+            assert isinstance(then, Recommend)
+            iid = then.instrument
+            contributing.setdefault(iid, []).append(rule)
+            if iid not in strengths or then.strength > strengths[iid]:
+                strengths[iid] = then.strength
+                deciding[iid] = rule
+            specs = {a.name: a.choices for a in self.types[iid].attributes}
+            for name, value in then.attributes:
+                key = (iid, name)
+                if key not in chosen or specs[name].index(value) > specs[name].index(chosen[key]):
+                    chosen[key] = value
+        instruments = []
+        for iid, strength in strengths.items():
+            itype = self.types[iid]
+            rule = deciding[iid]
+            reason = self.reason(rule, values, derived, strengths)
+            attributes = tuple(
+                (spec.name, chosen.get((iid, spec.name), spec.default)) for spec in itype.attributes
+            )
+            for other in contributing[iid]:
+                if other is not rule and any(
+                    chosen.get((iid, n)) == v and v != itype_default(itype, n)
+                    for n, v in other.then.attributes  # type: ignore[union-attr]
+                ):
+                    reason += " " + self.reason(other, values, derived, strengths)
+            sources = tuple(dict.fromkeys((*rule.sources, *itype.sources)))
+            instruments.append(
+                Instrument(
+                    id=iid, phase=itype.phase, strength=strength, rule=rule.id, reason=reason,
+                    sources=sources, attributes=attributes,
+                    rules=tuple(r.id for r in contributing[iid]),
+                )  # fmt: skip
+            )
+        instruments.sort(key=lambda ins: (ins.phase.rank, ins.id))
+        notes = list(self.notes)
+        absent = [note for name, note in self.absent_notes if name not in derived]
+        notes += absent
+        if not instruments and not absent:
+            notes.append("No rule of the rule set recommends an instrument for this contract.")
+        return Recommendation(
+            contract=contract,
+            risk=contract.risk,
+            high_risk="high_risk" in derived,
+            priority="priority" in derived,
+            instruments=tuple(instruments),
+            notes=tuple(notes),
+            facts=tuple((f.name, values[f.name]) for f in self.engine.facts),
+            fired=tuple(self.rules[i].id for i in fired),
+        )
+
+
+def itype_default(itype: InstrumentType, name: str) -> str | None:
+    for a in itype.attributes:
+        if a.name == name:
+            return a.default
+    return None
+
+
+@functools.lru_cache(maxsize=32)
+def _plan(rs: RuleSet) -> _Plan:
+    return _Plan(rs)
+
+
+@functools.lru_cache(maxsize=32)
+def _with_policy(rs: RuleSet, policy: Policy) -> RuleSet:
+    return rs.with_policy(policy)
+
+
+def as_policy(policy: Policy | Mapping[str, Any] | None) -> Policy:
+    """A :class:`Policy` from a policy, a mapping of parameter values, or ``None``."""
+    if policy is None:
+        return Policy()
+    if isinstance(policy, Policy):
+        return policy
+    if isinstance(policy, Mapping):
+        return Policy(policy)
+    raise TypeError(f"policy must be a srpp.Policy or a mapping, got {type(policy).__name__}")
+
+
+def recommend(
+    contract: Contract | Mapping[str, Any],
+    *,
+    rules: RuleSet | None = None,
+    policy: Policy | Mapping[str, Any] | None = None,
+    catalogue: Any = None,
+) -> Recommendation:
+    """Recommend SRPP instruments for a contract, with the reason and sources for each.
+
+    Args:
+        contract: A :class:`~srpp.Contract`, or a contract document (a mapping) that is
+            validated first.
+        rules: The rule set; :func:`srpp.rules.default_rules` by default.
+        policy: New values for the rule set's parameters (a :class:`~srpp.Policy` or a
+            mapping like ``{"priority_value": 2000000}``), and exchange rates.
+        catalogue: The products that ids in a document refer to; the shipped ones by
+            default.
+
+    Raises:
+        InvalidContractError: The document is not valid; every problem is listed.
+        InvalidPolicyError: The policy names unknown parameters or gives bad values.
+
+    >>> r = recommend({"products": ["laptops"], "value": {"amount": 24_000_000},
+    ...                "duration_months": 48, "market_maturity": "high"})
+    >>> [(i.id, i.strength.value) for i in r.instruments]  # doctest: +NORMALIZE_WHITESPACE
+    [('market-dialogue', 'should'), ('conflict-minerals-clause', 'consider'),
+     ('contract-clauses', 'should'), ('selection-criterion', 'consider'),
+     ('self-assessment', 'should')]
+    """
+    pol = as_policy(policy)
+    rs = default_rules() if rules is None else rules
+    if not isinstance(rs, RuleSet):
+        raise TypeError(f"rules must be a srpp.rules.RuleSet, got {type(rs).__name__}")
+    if pol.values:
+        rs = _with_policy(rs, pol)
+    if isinstance(contract, Mapping):
+        contract = Contract.from_dict(
+            contract, catalogue=catalogue, exchange_rates=dict(pol.exchange_rates)
+        )
+    elif not isinstance(contract, Contract):
+        raise TypeError(
+            f"contract must be a srpp.Contract or a contract document, got {type(contract).__name__}"
+        )
+    try:
+        return _plan(rs).recommend(contract)
+    except SrppError:
+        raise

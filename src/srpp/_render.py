@@ -1,0 +1,169 @@
+"""Rules, recommendations and products in words: plain text and Markdown."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from typing import Any
+
+from ._model import Phase, Product, Recommendation, RiskLevel, Tier
+from .rules._model import AllOf, AnyOf, Compare, Condition, Derive, Holds, Recommend, Recommended, Rule, RuleSet
+
+_OPS = {"==": "is", "!=": "is not", "<": "below", "<=": "at most", ">": "above", ">=": "at least"}
+
+
+def _constant(rs: RuleSet, cond: Compare) -> str:
+    fact = rs.fact(cond.fact)
+    if cond.param is not None:
+        p = rs.parameter(cond.param)
+        value: Any = p.value
+        shown = f"NOK {value:,}" if p.kind == "money" else str(value).replace("_", " ")
+        return f"{shown} [{p.name}]"
+    if fact.kind.value == "money":
+        return f"NOK {cond.value:,}"
+    if isinstance(cond.value, bool):
+        return "true" if cond.value else "false"
+    return f"{cond.value} {fact.unit}".strip().replace("_", " ")
+
+
+def condition_words(rs: RuleSet, cond: Condition) -> str:
+    """A condition in words: ``raw-material risk at least high [high_risk_level]``."""
+    if isinstance(cond, AllOf | AnyOf):
+        joiner = " and " if isinstance(cond, AllOf) else " or "
+        parts = [condition_words(rs, c) for c in cond.conditions]
+        text = joiner.join(f"({p})" if " and " in p or " or " in p else p for p in parts)
+        return text
+    if isinstance(cond, Holds):
+        d = rs.derived.get(cond.fact)
+        return d.label if d is not None else rs.fact(cond.fact).label
+    if isinstance(cond, Recommended):
+        return f"{cond.instrument} is recommended (at least {cond.strength.value})"
+    fact = rs.fact(cond.fact)
+    return f"{fact.label} {_OPS.get(cond.op, cond.op)} {_constant(rs, cond)}"
+
+
+def conclusion_words(rule: Rule) -> str:
+    """A conclusion in words."""
+    then = rule.then
+    if isinstance(then, Derive):
+        return f"conclude: {then.label}"
+    assert isinstance(then, Recommend)
+    extra = "".join(f", {k} {v}" for k, v in then.attributes)
+    return f"recommend {then.instrument} ({then.strength.value}{extra})"
+
+
+def rules_text(rs: RuleSet, markdown: bool = False) -> str:
+    """Every rule of a rule set with its condition, conclusion, reason and sources."""
+    out = []
+    for r in rs.rules:
+        if markdown:
+            out.append(f"### `{r.id}`\n")
+            out.append(f"- **When** {condition_words(rs, r.when)}")
+            out.append(f"- **Then** {conclusion_words(r)}")
+            out.append(f"- **Why** {r.reason}")
+            out.append("- **Sources** " + ", ".join(f"<{s}>" for s in r.sources))
+            out.append("")
+        else:
+            out.append(r.id)
+            out.append(f"  when  {condition_words(rs, r.when)}")
+            out.append(f"  then  {conclusion_words(r)}")
+            out.append(f"  why   {r.reason}")
+            for s in r.sources:
+                out.append(f"  source {s}")
+            out.append("")
+    return "\n".join(out)
+
+
+def parameters_text(rs: RuleSet, markdown: bool = False) -> str:
+    """The parameters of a rule set with their values and sources."""
+    out = []
+    for p in rs.parameters:
+        value = f"NOK {p.value:,}" if p.kind == "money" else str(p.value)
+        if markdown:
+            out.append(f"- `{p.name}` = {value}: {p.description} (source: <{p.source}>)")
+        else:
+            out.append(f"{p.name} = {value}\n  {p.description}\n  source {p.source}")
+    return "\n".join(out)
+
+
+def _level(level: RiskLevel | None) -> str:
+    return level.label if level is not None else "not assessed"
+
+
+def _money(amount: Any) -> str:
+    text = f"{amount:,.2f}"
+    return text[:-3] if text.endswith(".00") else text
+
+
+def recommendation_text(rec: Recommendation, markdown: bool = False) -> str:
+    """A report a buyer reads: the contract, its risk, the instruments by phase, notes."""
+    c = rec.contract
+    name = " ".join(x for x in (c.id, c.title) if x) or "Contract"
+    value = f"NOK {_money(c.value.nok)} excl. VAT"
+    if c.value.currency != "NOK":
+        value += f" ({c.value.currency} {_money(c.value.amount)} at {c.value.exchange_rate})"
+    risk = ", ".join(f"{t.label} {_level(rec.risk[t])}" for t in Tier)
+    facts = [
+        ("Products", ", ".join(p.name for p in c.products)),
+        ("Value", value),
+        ("Duration", f"{c.duration_months} months"),
+        ("Market maturity", c.market_maturity.value),
+        ("Risk per tier", risk),
+        ("High-risk", "yes" if rec.high_risk else "no"),
+        ("Priority contract", "yes" if rec.priority else "no"),
+    ]
+    out: list[str] = []
+    if markdown:
+        out.append(f"## {name}\n")
+        out += [f"- **{k}:** {v}" for k, v in facts]
+    else:
+        out.append(name)
+        out.append("=" * len(name))
+        width = max(len(k) for k, _ in facts)
+        out += [f"{k + ':':<{width + 1}} {v}" for k, v in facts]
+    for phase in Phase:
+        items = [i for i in rec.instruments if i.phase is phase]
+        if not items:
+            continue
+        title = phase.value.capitalize()
+        out.append("")
+        out.append(f"### {title}\n" if markdown else title)
+        if not markdown:
+            out.append("-" * len(title))
+        for i in items:
+            attrs = "".join(f", {k}: {v}" for k, v in i.attributes)
+            if markdown:
+                out.append(f"- **{i.id}** ({i.strength.value}{attrs})  ")
+                out.append(f"  {i.reason}  ")
+                out.append("  Sources: " + ", ".join(f"<{s}>" for s in i.sources))
+            else:
+                out.append(f"* {i.id} [{i.strength.value}{attrs}]")
+                out += textwrap.wrap(f"why: {i.reason}", 88, initial_indent="    ", break_on_hyphens=False,
+                                     subsequent_indent="         ")  # fmt: skip
+                out += [f"    source: {s}" for s in i.sources]
+    if not rec.instruments:
+        out.append("")
+        out.append("No instruments recommended." if not markdown else "**No instruments recommended.**")
+    out.append("")
+    out.append("### Notes\n" if markdown else "Notes")
+    if not markdown:
+        out.append("-----")
+    if markdown:
+        out += [f"- {n}" for n in rec.notes]
+    else:
+        out += [line for n in rec.notes for line in textwrap.wrap(n, 88, initial_indent="- ", subsequent_indent="  ", break_on_hyphens=False)]
+    return "\n".join(out) + "\n"
+
+
+def products_table(products: Iterable[Product], markdown: bool = False) -> str:
+    """The risk table: one product a line, levels per tier."""
+    rows = [("id", "category", "raw material", "component", "assembly", "conflict minerals")]
+    for p in products:
+        rows.append((p.id, p.category, _level(p.risk.raw_material), _level(p.risk.component),
+                     _level(p.risk.assembly), "yes" if p.conflict_minerals else "no"))  # fmt: skip
+    if markdown:
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+        return "\n".join(lines) + "\n"
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows) + "\n"

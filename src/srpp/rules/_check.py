@@ -1,0 +1,316 @@
+"""Checks a rule set as a whole and lists every problem at once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from .._errors import Problem
+from .._model import InstrumentType, RiskLevel
+from .._suggest import unknown
+from ._facts import Fact, FactKind
+
+if TYPE_CHECKING:
+    from ._model import Condition, RuleSet
+
+RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+PARAMETER_KINDS = ("money", "number", "level")
+MAX_ALTERNATIVES = 32
+MAX_DEPTH = 16
+# property names srpp itself puts into engine facts (see _engine.py)
+RESERVED = ("sid", "id", "_k", "_n", "_s")
+
+
+def fnv1a_32(name: str) -> int:
+    """The hash durable-rules gives a property name (32-bit FNV-1a over its bytes)."""
+    h = 0x811C9DC5
+    for byte in name.encode():
+        h = ((h ^ byte) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+def walk(cond: Condition) -> Iterator[Condition]:
+    """The condition and all conditions inside it, depth first."""
+    from ._model import AllOf, AnyOf
+
+    yield cond
+    if isinstance(cond, AllOf | AnyOf):
+        for c in cond.conditions:
+            yield from walk(c)
+
+
+def alternatives(cond: Condition) -> int:
+    """How many engine rules a condition compiles to (its disjunctive normal form)."""
+    from ._model import AllOf, AnyOf
+
+    if isinstance(cond, AllOf):
+        n = 1
+        for c in cond.conditions:
+            n *= alternatives(c)
+            if n > MAX_ALTERNATIVES:
+                return n
+        return n
+    if isinstance(cond, AnyOf):
+        if not any(_references(c) for c in cond.conditions):
+            return 1  # an any over contract facts alone stays one engine pattern
+        return sum(alternatives(c) for c in cond.conditions)
+    return 1
+
+
+def _references(cond: Condition) -> bool:
+    """Whether a condition tests a conclusion of another rule (needs a join)."""
+    from ._model import Holds, Recommended
+
+    return any(isinstance(c, Holds | Recommended) for c in walk(cond))
+
+
+def check(rs: RuleSet) -> list[Problem]:
+    """Every problem of the rule set, each with its field path; empty when it is valid."""
+    from ._model import Derive, Recommend, Rule
+
+    problems: list[Problem] = []
+    add = problems.append
+
+    facts: dict[str, Fact] = {}
+    for i, f in enumerate(rs.facts):
+        where = f"facts[{i}]"
+        if not isinstance(f, Fact):
+            add(Problem(where, f"must be a srpp.rules.Fact, got {type(f).__name__}"))
+            continue
+        if not NAME.match(f.name):
+            add(Problem(f"{where}.name", f"must match {NAME.pattern}, got {f.name!r}"))
+        if f.name in facts:
+            add(Problem(f"{where}.name", f"duplicate fact {f.name!r}"))
+        if f.kind is FactKind.CHOICE and not f.choices:
+            add(Problem(f"{where}.choices", "a choice fact needs at least one choice"))
+        facts[f.name] = f
+
+    instruments: dict[str, InstrumentType] = {}
+    for i, it in enumerate(rs.instruments):
+        if not isinstance(it, InstrumentType):
+            add(Problem(f"instruments[{i}]", f"must be an InstrumentType, got {it!r}"))
+            continue
+        if it.id in instruments:
+            add(Problem(f"instruments[{i}].id", f"duplicate instrument {it.id!r}"))
+        for a in it.attributes:
+            if not a.choices:
+                add(Problem(f"instruments[{i}].attributes", f"{a.name!r} needs choices"))
+        instruments[it.id] = it
+
+    params: dict[str, Any] = {}
+    for i, p in enumerate(rs.parameters):
+        where = f"parameters.{p.name}"
+        if not NAME.match(p.name):
+            add(Problem(f"parameters[{i}].name", f"must match {NAME.pattern}, got {p.name!r}"))
+        if p.name in params:
+            add(Problem(where, "duplicate parameter"))
+        if p.kind not in PARAMETER_KINDS:
+            add(Problem(f"{where}.kind", unknown("parameter kind", p.kind, PARAMETER_KINDS)))
+        elif p.kind == "level":
+            if p.value not in [lv.value for lv in RiskLevel]:
+                add(Problem(f"{where}.value", unknown("risk level", p.value, [lv.value for lv in RiskLevel])))
+        elif isinstance(p.value, bool) or not isinstance(p.value, int):
+            add(Problem(f"{where}.value", f"must be a whole number, got {p.value!r}"))
+        elif p.kind == "money" and not 0 <= p.value < 10**13:
+            add(Problem(f"{where}.value", f"must be a whole number of NOK from 0 below 1e13, got {p.value}"))
+        elif abs(p.value) >= 2**62:
+            add(Problem(f"{where}.value", f"is too large for the engine: {p.value}"))
+        params[p.name] = p
+
+    derived: dict[str, list[int]] = {}
+    concludes: dict[str, list[int]] = {}
+    ids: dict[str, int] = {}
+    for i, r in enumerate(rs.rules):
+        if not isinstance(r, Rule):
+            add(Problem(f"rules[{i}]", f"must be a srpp.rules.Rule, got {type(r).__name__}"))
+            continue
+        if isinstance(r.then, Derive):
+            derived.setdefault(r.then.fact, []).append(i)
+        elif isinstance(r.then, Recommend):
+            concludes.setdefault(r.then.instrument, []).append(i)
+
+    for i, r in enumerate(rs.rules):
+        if not isinstance(r, Rule):
+            continue
+        where = f"rules[{i}]"
+        if not isinstance(r.id, str) or not RULE_ID.match(r.id):
+            add(Problem(f"{where}.id", f"must match {RULE_ID.pattern}, got {r.id!r}"))
+        elif r.id in ids:
+            add(Problem(f"{where}.id", f"duplicate rule id {r.id!r} (also rules[{ids[r.id]}])"))
+        else:
+            ids[r.id] = i
+        where = f"rules[{i}]" if not isinstance(r.id, str) else f"rules[{i}] ({r.id})"
+        if not isinstance(r.reason, str) or not r.reason.strip():
+            add(Problem(f"{where}.reason", "must say why, in words"))
+        if not all(isinstance(s, str) and s for s in r.sources):
+            add(Problem(f"{where}.sources", "must be a list of non-empty strings"))
+        _check_condition(r.when, f"{where}.when", facts, params, derived, instruments, add, 0)
+        if alternatives(r.when) > MAX_ALTERNATIVES:
+            add(Problem(f"{where}.when", f"expands to more than {MAX_ALTERNATIVES} alternatives; "
+                        "split the rule"))  # fmt: skip
+        t = r.then
+        if isinstance(t, Derive):
+            if not NAME.match(t.fact):
+                add(Problem(f"{where}.then.derive", f"must match {NAME.pattern}, got {t.fact!r}"))
+            elif t.fact in facts:
+                add(Problem(f"{where}.then.derive", f"{t.fact!r} is a fact of the vocabulary; "
+                            "a derived fact needs a name of its own"))  # fmt: skip
+            if not t.label.strip():
+                add(Problem(f"{where}.then.label", "must say the fact in words"))
+        elif isinstance(t, Recommend):
+            found = instruments.get(t.instrument)
+            if found is None:
+                add(Problem(f"{where}.then.recommend", unknown("instrument", t.instrument, instruments)))
+            else:
+                it = found
+                specs = {a.name: a for a in it.attributes}
+                for name, value in t.attributes:
+                    if name not in specs:
+                        add(Problem(f"{where}.then.attributes.{name}",
+                                    unknown(f"attribute of {it.id!r}", name, specs)))  # fmt: skip
+                    elif value not in specs[name].choices:
+                        add(Problem(f"{where}.then.attributes.{name}",
+                                    unknown("choice", value, specs[name].choices)))  # fmt: skip
+                if not r.sources and not it.sources:
+                    add(Problem(f"{where}.sources", "a rule that recommends an instrument needs a "
+                                "source (or its instrument type must have one)"))  # fmt: skip
+        else:
+            add(Problem(f"{where}.then", f"must be Recommend or Derive, got {type(t).__name__}"))
+
+    problems.extend(_cycles(rs, derived, concludes))
+
+    used = {name for name in facts} | set(RESERVED)
+    by_hash: dict[int, str] = {}
+    for name in sorted(used):
+        h = fnv1a_32(name)
+        if h in by_hash:
+            add(Problem("facts", f"{by_hash[h]!r} and {name!r} have the same hash in durable-rules "
+                        "and would be confused by the engine; rename one"))  # fmt: skip
+        by_hash[h] = name
+    return problems
+
+
+def _check_condition(
+    cond: Any,
+    where: str,
+    facts: dict[str, Fact],
+    params: dict[str, Any],
+    derived: dict[str, list[int]],
+    instruments: dict[str, InstrumentType],
+    add: Any,
+    depth: int,
+) -> None:
+    from .._model import Strength
+    from ._model import OPERATORS, AllOf, AnyOf, Compare, Holds, Recommended
+
+    if depth > MAX_DEPTH:
+        add(Problem(where, f"is nested more than {MAX_DEPTH} levels deep"))
+        return
+    if isinstance(cond, AllOf | AnyOf):
+        key = "all" if isinstance(cond, AllOf) else "any"
+        if not cond.conditions:
+            add(Problem(f"{where}.{key}", "needs at least one condition"))
+        for j, c in enumerate(cond.conditions):
+            _check_condition(c, f"{where}.{key}[{j}]", facts, params, derived, instruments, add, depth + 1)
+        return
+    if isinstance(cond, Holds):
+        f = facts.get(cond.fact)
+        if f is None and cond.fact not in derived:
+            add(Problem(f"{where}.holds", unknown("fact", cond.fact, [*facts, *derived])))
+        elif f is not None and f.kind is not FactKind.BOOL:
+            add(Problem(f"{where}.holds", f"{cond.fact!r} is a {f.kind.value} fact; "
+                        "holds tests boolean facts and derived facts; compare it instead"))  # fmt: skip
+        return
+    if isinstance(cond, Recommended):
+        if cond.instrument not in instruments:
+            add(Problem(f"{where}.recommended", unknown("instrument", cond.instrument, instruments)))
+        if not isinstance(cond.strength, Strength):
+            add(Problem(f"{where}.strength", unknown("strength", cond.strength, ["consider", "should"])))
+        return
+    if not isinstance(cond, Compare):
+        add(Problem(where, f"is not a condition: {cond!r}"))
+        return
+    f = facts.get(cond.fact)
+    if f is None:
+        if cond.fact in derived:
+            add(Problem(f"{where}.fact", f"{cond.fact!r} is derived by a rule; test it with holds"))
+        else:
+            add(Problem(f"{where}.fact", unknown("fact", cond.fact, [*facts, *derived])))
+        return
+    if cond.op not in OPERATORS:
+        add(Problem(f"{where}.op", unknown("operator", cond.op, OPERATORS)))
+    elif not f.kind.ordered and cond.op not in ("==", "!="):
+        add(Problem(f"{where}.op", f"{cond.op!r} does not apply to a {f.kind.value} fact; "
+                    "use == or !="))  # fmt: skip
+    if (cond.value is None) == (cond.param is None):
+        add(Problem(where, "needs exactly one of value and param"))
+        return
+    if cond.param is not None:
+        p = params.get(cond.param)
+        if p is None:
+            add(Problem(f"{where}.param", unknown("parameter", cond.param, params)))
+        elif p.kind != f.kind.value:
+            add(Problem(f"{where}.param", f"parameter {cond.param!r} is {p.kind}, "
+                        f"fact {cond.fact!r} is {f.kind.value}"))  # fmt: skip
+        return
+    v = cond.value
+    ok: bool
+    if f.kind is FactKind.LEVEL:
+        ok = v in [lv.value for lv in RiskLevel]
+        expected = "a risk level (" + ", ".join(lv.value for lv in RiskLevel) + ")"
+    elif f.kind is FactKind.CHOICE:
+        ok = v in f.choices
+        expected = "one of " + ", ".join(f.choices)
+    elif f.kind is FactKind.BOOL:
+        ok = isinstance(v, bool)
+        expected = "true or false"
+    elif f.kind is FactKind.MONEY:
+        ok = isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 10**13
+        expected = "a whole number of NOK"
+    else:
+        ok = isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2**62
+        expected = "a whole number"
+    if not ok:
+        add(Problem(f"{where}.value", f"{cond.fact!r} is compared with {expected}, got {v!r}"))
+
+
+def _cycles(rs: RuleSet, derived: dict[str, list[int]], concludes: dict[str, list[int]]) -> list[Problem]:
+    from ._model import Holds, Recommended, Rule
+
+    deps: dict[int, set[int]] = {}
+    for i, r in enumerate(rs.rules):
+        if not isinstance(r, Rule):
+            continue
+        d: set[int] = set()
+        for c in walk(r.when):
+            if isinstance(c, Holds):
+                d.update(derived.get(c.fact, ()))
+            elif isinstance(c, Recommended):
+                d.update(concludes.get(c.instrument, ()))
+        deps[i] = d
+    problems: list[Problem] = []
+    state: dict[int, int] = {}  # 1 = on the path, 2 = done
+    reported: set[frozenset[int]] = set()
+
+    def visit(i: int, path: list[int]) -> None:
+        state[i] = 1
+        path.append(i)
+        for j in sorted(deps.get(i, ())):
+            if state.get(j) == 1:
+                cycle = path[path.index(j):] + [j]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    names = " -> ".join(rs.rules[k].id for k in cycle)
+                    problems.append(Problem(f"rules[{j}] ({rs.rules[j].id})", f"dependency cycle: {names}"))
+            elif j not in state:
+                visit(j, path)
+        path.pop()
+        state[i] = 2
+
+    for i in deps:
+        if i not in state:
+            visit(i, [])
+    return problems

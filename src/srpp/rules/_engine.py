@@ -1,0 +1,240 @@
+"""The only module that imports durable-rules.
+
+A rule set compiles to durable-rules' JSON rule format on a private low-level handle
+(``durable_rules_engine``; never ``durable.lang``, ``durable.engine.Host`` or ``post()``).
+Each contract is asserted as one fact in a session of its own, the fired rules are drained
+synchronously, and the session is deleted, all under a lock per compiled rule set. The
+safeguards follow the measurements in the project's ENGINE notes:
+
+- facts, not events: every matching rule fires;
+- one live session (``sid`` ``"0"``) at a time per compiled rule set, deleted after use;
+- a sentinel rule every contract matches, and one evaluation at compile time, so a
+  session is never deleted before an action started in it;
+- ints for levels, money (øre) and choices, booleans for booleans, no floats at all;
+- property names checked for hash collisions when the rule set is built (``_check.py``);
+- engine error codes become :class:`~srpp.EngineError` and its subclasses.
+
+Chaining runs inside the engine: when a rule fires, its conclusion is asserted as a fact
+of the same session, and rules that join on it fire in turn.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import weakref
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import durable_rules_engine as _dre
+
+from .._errors import EngineError, RuleSetTooLargeError
+from ._facts import Fact
+from ._model import AllOf, AnyOf, Compare, Condition, Derive, Holds, Recommend, Recommended
+
+if TYPE_CHECKING:
+    from ._model import RuleSet
+
+__all__ = ["Compiled", "compiled"]
+
+_SID = "0"
+_OPS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
+_CODE = re.compile(r"error code: (\d+)")
+_SIZE_LIMITS = {
+    106: "too many conditions on one property",
+    107: "too many rules share a condition",
+    108: "too many joins in one rule",
+    113: "too many expressions in one rule",
+}
+# engine fact kinds (property "_k"): the contract, a derived fact, an instrument
+_CONTRACT, _DERIVED, _INSTRUMENT = 0, 1, 2
+
+Expr = dict[str, Any]
+Ref = tuple[int, ...]  # (_DERIVED, index) or (_INSTRUMENT, index, least strength rank)
+
+
+def _error(exc: Exception, what: str) -> EngineError:
+    match = _CODE.search(str(exc))
+    code = int(match.group(1)) if match else None
+    if code == 303:
+        return RuleSetTooLargeError(
+            f"{what}: this contract makes more conditions of the rule set true at once than "
+            "durable-rules can track (its limit is 64 simultaneous matches); the rule set is "
+            "too large for the engine: split it or merge conditions (engine error 303)",
+            code,
+        )
+    if code in _SIZE_LIMITS:
+        return RuleSetTooLargeError(
+            f"{what}: the rule set is too large for durable-rules ({_SIZE_LIMITS[code]}); "
+            f"split it or merge conditions (engine error {code})",
+            code,
+        )
+    return EngineError(f"{what}: durable-rules failed ({exc})", code)
+
+
+class _Compiler:
+    def __init__(self, rs: RuleSet) -> None:
+        self.facts = {f.name: f for f in rs.facts}
+        self.params = {p.name: p.value for p in rs.parameters}
+        self.derived = {name: i for i, name in enumerate(rs.derived)}
+        self.instruments = {it.id: i for i, it in enumerate(rs.instruments)}
+        self.used: set[str] = set()
+
+    def base_only(self, cond: Condition) -> bool:
+        if isinstance(cond, AllOf | AnyOf):
+            return all(self.base_only(c) for c in cond.conditions)
+        if isinstance(cond, Holds):
+            return cond.fact in self.facts
+        return isinstance(cond, Compare)
+
+    def expr(self, cond: Condition) -> Expr:
+        """A condition over contract facts alone, as one engine expression."""
+        if isinstance(cond, AllOf | AnyOf):
+            parts = [self.expr(c) for c in cond.conditions]
+            if len(parts) == 1:
+                return parts[0]
+            return {"$and" if isinstance(cond, AllOf) else "$or": parts}
+        if isinstance(cond, Holds):
+            self.used.add(cond.fact)
+            return {cond.fact: True}
+        assert isinstance(cond, Compare)
+        fact = self.facts[cond.fact]
+        self.used.add(fact.name)
+        raw = self.params[cond.param] if cond.param is not None else cond.value
+        value = fact.encode_constant(raw)
+        if cond.op == "==":
+            return {fact.name: value}
+        return {_OPS[cond.op]: {fact.name: value}}
+
+    def dnf(self, cond: Condition) -> list[tuple[list[Expr], frozenset[Ref]]]:
+        """Alternatives, each a conjunction of contract expressions and joined conclusions."""
+        if self.base_only(cond):
+            return [([self.expr(cond)], frozenset())]
+        if isinstance(cond, Holds):
+            return [([], frozenset({(_DERIVED, self.derived[cond.fact])}))]
+        if isinstance(cond, Recommended):
+            ref = (_INSTRUMENT, self.instruments[cond.instrument], cond.strength.rank)
+            return [([], frozenset({ref}))]
+        if isinstance(cond, AnyOf):
+            return [alt for c in cond.conditions for alt in self.dnf(c)]
+        assert isinstance(cond, AllOf)
+        alts: list[tuple[list[Expr], frozenset[Ref]]] = [([], frozenset())]
+        for c in cond.conditions:
+            alts = [(e1 + e2, r1 | r2) for e1, r1 in alts for e2, r2 in self.dnf(c)]
+        return alts
+
+
+def _ref_pattern(ref: Ref) -> Expr:
+    if ref[0] == _DERIVED:
+        return {"$and": [{"_k": _DERIVED}, {"_n": ref[1]}]}
+    return {"$and": [{"_k": _INSTRUMENT}, {"_n": ref[1]}, {"$gte": {"_s": ref[2]}}]}
+
+
+def to_engine(rs: RuleSet) -> tuple[dict[str, Any], dict[str, tuple[int, str | None]], list[Fact]]:
+    """The engine's rule definitions, the action of each engine rule, and the facts used.
+
+    Each srpp rule becomes one engine rule per alternative of its condition; an action is
+    ``(rule index, fact to assert when it fires)``.
+    """
+    comp = _Compiler(rs)
+    definition: dict[str, Any] = {"s": {"all": [{"m": {"_k": _CONTRACT}}]}}  # the sentinel
+    actions: dict[str, tuple[int, str | None]] = {}
+    for i, rule in enumerate(rs.rules):
+        then = rule.then
+        if isinstance(then, Derive):
+            fact: dict[str, Any] = {"_k": _DERIVED, "_n": comp.derived[then.fact]}
+        else:
+            assert isinstance(then, Recommend)
+            fact = {"_k": _INSTRUMENT, "_n": comp.instruments[then.instrument],
+                    "_s": then.strength.rank}  # fmt: skip
+        assertion = json.dumps({"sid": _SID, **fact}, separators=(",", ":"))
+        for j, (exprs, refs) in enumerate(comp.dnf(rule.when)):
+            contract = [{"_k": _CONTRACT}, *exprs]
+            patterns = [{"m": {"$and": contract} if len(contract) > 1 else contract[0]}]
+            patterns += [{f"d{k}": _ref_pattern(ref)} for k, ref in enumerate(sorted(refs))]
+            name = f"r{i}_{j}"
+            definition[name] = {"all": patterns}
+            actions[name] = (i, assertion)
+    used = [f for f in rs.facts if f.name in comp.used]
+    return definition, actions, used
+
+
+class Compiled:
+    """A rule set compiled onto its own durable-rules handle.
+
+    :meth:`evaluate` is safe to call from several threads; calls are serialised by a lock
+    of this compiled rule set. The handle is freed when the object is collected.
+    """
+
+    def __init__(self, rs: RuleSet) -> None:
+        definition, self._actions, self.facts = to_engine(rs)
+        self._lock = threading.Lock()
+        self._handle: int | None = None
+        try:
+            self._handle = _dre.create_ruleset("srpp", json.dumps(definition))
+        except _dre.error as exc:
+            raise _error(exc, f"rule set {rs.name!r} could not be compiled") from None
+        self.evaluate({})  # warm-up: the sentinel fires, so a session has seen an action
+
+    def encode(self, values: Mapping[str, Any]) -> dict[str, int | bool]:
+        """Python fact values (levels, Decimals, ...) as the engine sees them."""
+        out: dict[str, int | bool] = {}
+        for f in self.facts:
+            encoded = f.encode(values.get(f.name))
+            if encoded is not None:
+                out[f.name] = encoded
+        return out
+
+    def evaluate(self, encoded: Mapping[str, int | bool]) -> list[int]:
+        """The indices of the rules that fire for these encoded facts, in rule-set order."""
+        text = json.dumps({"sid": _SID, "id": "c", "_k": _CONTRACT, **encoded}, separators=(",", ":"))
+        handle = self._handle
+        actions = self._actions
+        fired: set[int] = set()
+        with self._lock:
+            try:
+                code, offset = _dre.assert_fact(handle, text)
+                if code != 0:
+                    raise EngineError(f"durable-rules did not take the contract fact (result {code})", code)
+                started = _dre.start_action_for_state(handle, offset)
+                # (state, message) first, then each next message alone, until None
+                message = started[1] if started else None
+                while message:
+                    name = message[2 : message.index('"', 2)]
+                    action = actions.get(name)
+                    if action is not None:
+                        fired.add(action[0])
+                        _dre.assert_fact(handle, action[1])
+                    message = _dre.complete_and_start_action(handle, offset)
+            except _dre.error as exc:
+                raise _error(exc, "evaluation failed") from None
+            finally:
+                _dre.delete_state(handle, _SID)
+        return sorted(fired)
+
+    def __del__(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            try:
+                _dre.delete_ruleset(handle)
+            except Exception:  # noqa: S110 - at interpreter exit the module may be gone
+                pass
+
+
+_cache: weakref.WeakKeyDictionary[RuleSet, Compiled] = weakref.WeakKeyDictionary()
+_cache_lock = threading.Lock()
+
+
+def compiled(rs: RuleSet) -> Compiled:
+    """The compiled form of a rule set, compiled once and kept while the rule set lives."""
+    try:
+        return _cache[rs]
+    except KeyError:
+        pass
+    with _cache_lock:
+        found = _cache.get(rs)
+        if found is None:
+            found = _cache[rs] = Compiled(rs)
+        return found
+

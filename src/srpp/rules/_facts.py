@@ -1,0 +1,160 @@
+"""The fact vocabulary: what rules can test, and how each fact comes from a contract."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .._errors import SrppError
+from .._model import Contract, MarketMaturity, RiskLevel, Tier
+
+__all__ = ["DEFAULT_FACTS", "Fact", "FactKind"]
+
+
+class FactKind(enum.Enum):
+    """The kind of a fact, which decides the comparisons it allows and its encoding."""
+
+    LEVEL = "level"
+    """A :class:`~srpp.RiskLevel`; ordered comparisons with a level name."""
+    MONEY = "money"
+    """An amount of NOK; ordered comparisons with a whole number of NOK."""
+    NUMBER = "number"
+    """A whole number; ordered comparisons with a whole number."""
+    BOOL = "bool"
+    """True or false; ``holds`` or ``==``/``!=`` with a boolean."""
+    CHOICE = "choice"
+    """One of a fixed set of strings; ``==``/``!=`` only."""
+
+    @property
+    def ordered(self) -> bool:
+        """Whether ``<``, ``<=``, ``>``, ``>=`` apply."""
+        return self in (FactKind.LEVEL, FactKind.MONEY, FactKind.NUMBER)
+
+
+@attrs.frozen
+class Fact:
+    """A fact that rules can test, with the function that reads it from a contract.
+
+    The function is code in the vocabulary, never in a rule: rule files only name facts.
+    It returns ``None`` when the fact is unknown for a contract; every comparison on an
+    unknown fact is false.
+
+    Attributes:
+        name: The name rules use (lower case, digits and ``_``, starting with a letter).
+        kind: What kind of value it is.
+        label: The fact in words, for reasons ("raw-material risk").
+        extract: Reads the fact from a :class:`~srpp.Contract`.
+        choices: The allowed values of a ``choice`` fact.
+        description: A sentence for documentation.
+        unit: The unit of a number, for reasons (``"months"``).
+    """
+
+    name: str
+    kind: FactKind = attrs.field(converter=FactKind)
+    label: str
+    extract: Callable[[Contract], Any] = attrs.field(eq=False, repr=False)
+    choices: tuple[str, ...] = ()
+    description: str = ""
+    unit: str = ""
+
+    def encode(self, value: Any) -> int | bool | None:
+        """The value as the engine sees it: ints for levels, øre, numbers and choices."""
+        if value is None:
+            return None
+        kind = self.kind
+        if kind is FactKind.LEVEL and isinstance(value, RiskLevel):
+            return value.rank
+        if kind is FactKind.MONEY and isinstance(value, Decimal | int) and not isinstance(
+            value, bool
+        ):
+            return int(Decimal(value) * 100)
+        if kind is FactKind.NUMBER and isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) < 2**62:
+                return value
+        if kind is FactKind.BOOL and isinstance(value, bool):
+            return value
+        if kind is FactKind.CHOICE and value in self.choices:
+            return self.choices.index(value)
+        raise SrppError(
+            f"fact {self.name!r} ({kind.value}) cannot hold {value!r}: "
+            "its extract function returned a value of the wrong kind"
+        )
+
+    def encode_constant(self, value: Any) -> int | bool:
+        """A constant from a rule or parameter, already checked, as the engine sees it."""
+        if self.kind is FactKind.LEVEL:
+            return RiskLevel(value).rank
+        if self.kind is FactKind.MONEY:
+            return int(value) * 100
+        if self.kind is FactKind.CHOICE:
+            return self.choices.index(value)
+        return value  # type: ignore[no-any-return]
+
+    def decode(self, value: Any) -> Any:
+        """A constant as users see it in reasons (a level, an amount, a choice)."""
+        if self.kind is FactKind.LEVEL:
+            return RiskLevel(value)
+        return value
+
+
+def _tier(tier: Tier) -> Callable[[Contract], RiskLevel | None]:
+    def extract(contract: Contract) -> RiskLevel | None:
+        return contract.risk[tier]
+
+    extract.__name__ = extract.__qualname__ = f"tier_{tier.value}"
+    return extract
+
+
+def _highest(contract: Contract) -> RiskLevel | None:
+    return contract.risk.highest
+
+
+def _value(contract: Contract) -> Decimal:
+    return contract.value.nok
+
+
+def _duration(contract: Contract) -> int:
+    return contract.duration_months
+
+
+def _maturity(contract: Contract) -> str:
+    return contract.market_maturity.value
+
+
+def _minerals(contract: Contract) -> bool:
+    return contract.conflict_minerals
+
+
+def _product_count(contract: Contract) -> int:
+    return len(contract.products)
+
+
+tier_raw_material = _tier(Tier.RAW_MATERIAL)
+tier_component = _tier(Tier.COMPONENT)
+tier_assembly = _tier(Tier.ASSEMBLY)
+
+DEFAULT_FACTS: tuple[Fact, ...] = (
+    Fact("raw_material", FactKind.LEVEL, "raw-material risk", tier_raw_material,
+         description="Risk at the raw-material tier: the highest of the products, or the override."),
+    Fact("component", FactKind.LEVEL, "component risk", tier_component,
+         description="Risk at the component tier."),
+    Fact("assembly", FactKind.LEVEL, "assembly risk", tier_assembly,
+         description="Risk at the assembly tier."),
+    Fact("highest_risk", FactKind.LEVEL, "highest tier risk", _highest,
+         description="The highest risk at any assessed tier."),
+    Fact("value", FactKind.MONEY, "value", _value,
+         description="Total value in NOK excluding VAT, options included."),
+    Fact("duration_months", FactKind.NUMBER, "duration", _duration,
+         description="Duration in months, options to extend included.", unit="months"),
+    Fact("market_maturity", FactKind.CHOICE, "market maturity", _maturity,
+         choices=tuple(m.value for m in MarketMaturity),
+         description="How many suppliers already run HRDD systems."),
+    Fact("conflict_minerals", FactKind.BOOL, "the products contain conflict minerals", _minerals,
+         description="Whether the products contain tin, tantalum, tungsten, gold or cobalt."),
+    Fact("product_count", FactKind.NUMBER, "number of products", _product_count,
+         description="How many products the contract names."),
+)  # fmt: skip

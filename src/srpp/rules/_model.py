@@ -1,0 +1,460 @@
+"""Rules and rule sets as immutable, comparable, picklable data."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any, Union
+
+import attrs
+
+from .._errors import InvalidPolicyError, InvalidRuleSetError, Problem
+from .._model import InstrumentType, Strength
+from .._suggest import unknown
+from ._facts import DEFAULT_FACTS, Fact
+
+__all__ = [
+    "OPERATORS",
+    "AllOf",
+    "AnyOf",
+    "Compare",
+    "Condition",
+    "Conclusion",
+    "Derive",
+    "Holds",
+    "Parameter",
+    "Policy",
+    "Recommend",
+    "Recommended",
+    "Rule",
+    "RuleSet",
+]
+
+OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
+
+
+def _strength(value: Strength | str) -> Strength:
+    return Strength(value)
+
+
+def _conditions(value: Iterable[Condition]) -> tuple[Condition, ...]:
+    return tuple(value)
+
+
+def _strs(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
+    return tuple(value)
+
+
+def _params(value: Iterable[Parameter]) -> tuple[Parameter, ...]:
+    return tuple(value)
+
+
+def _itypes(value: Iterable[InstrumentType]) -> tuple[InstrumentType, ...]:
+    return tuple(value)
+
+
+def _facts(value: Iterable[Fact]) -> tuple[Fact, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Compare:
+    """Compare a fact with a constant or a named policy parameter.
+
+    Exactly one of ``value`` and ``param`` is given.
+
+    Attributes:
+        fact: The fact's name.
+        op: One of ``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=``.
+        value: A constant: a level or choice name, a whole number, a boolean.
+        param: The name of a parameter of the rule set.
+    """
+
+    fact: str
+    op: str
+    value: int | bool | str | None = None
+    param: str | None = None
+
+
+@attrs.frozen
+class Holds:
+    """A boolean fact is true, or a fact derived by another rule was concluded.
+
+    Attributes:
+        fact: The fact's name.
+    """
+
+    fact: str
+
+
+@attrs.frozen
+class Recommended:
+    """Another rule recommended this instrument, at least this strongly.
+
+    Attributes:
+        instrument: The instrument type's id.
+        strength: The least strength that counts.
+    """
+
+    instrument: str
+    strength: Strength = attrs.field(default=Strength.CONSIDER, converter=_strength)
+
+
+@attrs.frozen
+class AllOf:
+    """Every condition holds.
+
+    Attributes:
+        conditions: The conditions, at least one.
+    """
+
+    conditions: tuple[Condition, ...] = attrs.field(converter=_conditions)
+
+
+@attrs.frozen
+class AnyOf:
+    """At least one condition holds.
+
+    Attributes:
+        conditions: The conditions, at least one.
+    """
+
+    conditions: tuple[Condition, ...] = attrs.field(converter=_conditions)
+
+
+Condition = Union[Compare, Holds, Recommended, AllOf, AnyOf]
+
+
+def _attributes(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple(sorted((str(k), v) for k, v in items))
+
+
+@attrs.frozen
+class Recommend:
+    """Conclude an instrument.
+
+    Attributes:
+        instrument: The instrument type's id.
+        strength: ``should`` or ``consider``.
+        attributes: Attribute values the recommendation carries (``{"form": "full"}``).
+    """
+
+    instrument: str
+    strength: Strength = attrs.field(converter=_strength)
+    attributes: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_attributes)
+
+
+@attrs.frozen
+class Derive:
+    """Conclude a fact that other rules can test with :class:`Holds`.
+
+    Attributes:
+        fact: The derived fact's name.
+        label: The fact in words, for reasons ("the procurement is high-risk").
+        absent_note: A note for the recommendation when no rule concludes the fact; it may
+            name parameters in braces (``{act_threshold}``).
+    """
+
+    fact: str
+    label: str
+    absent_note: str = ""
+
+
+Conclusion = Union[Recommend, Derive]
+
+
+@attrs.frozen
+class Rule:
+    """When a condition holds, conclude something; with the reason and its sources.
+
+    Attributes:
+        id: Unique within its rule set: lower case, digits and hyphens.
+        when: The condition.
+        then: The conclusion.
+        reason: Why, in words.
+        sources: Where the guidance behind the rule is.
+    """
+
+    id: str
+    when: Condition
+    then: Conclusion
+    reason: str
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+
+
+@attrs.frozen
+class Parameter:
+    """A named number (or level) that rules compare facts with.
+
+    Attributes:
+        name: The name conditions use.
+        kind: ``money`` (whole NOK), ``number`` or ``level``.
+        value: The value.
+        description: What it is, in words.
+        source: Where the value comes from.
+    """
+
+    name: str
+    kind: str
+    value: int | str
+    description: str = ""
+    source: str = ""
+
+
+def _policy_values(
+    value: Mapping[str, int | str] | Iterable[tuple[str, int | str]],
+) -> tuple[tuple[str, int | str], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple(sorted(items))
+
+
+def _rates(
+    value: Mapping[str, Decimal | int | float | str] | Iterable[tuple[str, Any]],
+) -> tuple[tuple[str, Decimal], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple(sorted((str(k), Decimal(str(v))) for k, v in items))
+
+
+@attrs.frozen
+class Policy:
+    """The caller's policy: new values for a rule set's parameters, and exchange rates.
+
+    Attributes:
+        values: New parameter values by name (``{"priority_value": 2000000}``).
+        exchange_rates: NOK per unit of currency, for contracts valued in other currencies.
+
+    >>> Policy({"priority_value": 2_000_000}).values
+    (('priority_value', 2000000),)
+    """
+
+    values: tuple[tuple[str, int | str], ...] = attrs.field(default=(), converter=_policy_values)
+    exchange_rates: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_rates)
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Policy:
+        """``{"parameters": {...}, "exchange_rates": {...}}``; both keys optional."""
+        from ._io import policy_from_dict
+
+        return policy_from_dict(doc)
+
+    @classmethod
+    def load(cls, path: Any) -> Policy:
+        """Read a policy from a ``.toml`` or ``.json`` file."""
+        from ._io import load_document
+
+        return cls.from_dict(load_document(path, InvalidPolicyError))
+
+
+@attrs.frozen(cache_hash=True)
+class RuleSet:
+    """An immutable, validated set of rules over a fact vocabulary and instrument types.
+
+    Building one checks it and raises one :class:`~srpp.InvalidRuleSetError` that lists
+    every problem (unknown fact, instrument or parameter, duplicate id, dependency cycle,
+    ...). Change one by making a new one: :meth:`with_rules`, :meth:`replace`,
+    :meth:`without`, :meth:`with_policy`, :meth:`with_instruments`, :meth:`with_facts`.
+
+    Attributes:
+        rules: The rules, in order.
+        parameters: Named values the rules compare with.
+        instruments: The instrument types rules may recommend.
+        facts: The fact vocabulary rules may test.
+        notes: Notes every recommendation carries (disclaimers).
+        name: A name for messages and documentation.
+    """
+
+    rules: tuple[Rule, ...] = attrs.field(converter=_rules)
+    parameters: tuple[Parameter, ...] = attrs.field(default=(), converter=_params)
+    instruments: tuple[InstrumentType, ...] = attrs.field(
+        factory=lambda: _default_instruments(), converter=_itypes
+    )
+    facts: tuple[Fact, ...] = attrs.field(default=DEFAULT_FACTS, converter=_facts)
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    name: str = "custom"
+
+    def __attrs_post_init__(self) -> None:
+        from ._check import check
+
+        problems = check(self)
+        if problems:
+            raise InvalidRuleSetError(problems)
+
+    # -- look-ups -----------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return any(r.id == rule_id for r in self.rules)
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with this id."""
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(unknown("rule", rule_id, [r.id for r in self.rules]))
+
+    def parameter(self, name: str) -> Parameter:
+        """The parameter with this name."""
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        raise KeyError(unknown("parameter", name, [p.name for p in self.parameters]))
+
+    def instrument(self, instrument_id: str) -> InstrumentType:
+        """The instrument type with this id."""
+        for i in self.instruments:
+            if i.id == instrument_id:
+                return i
+        raise KeyError(unknown("instrument", instrument_id, [i.id for i in self.instruments]))
+
+    def fact(self, name: str) -> Fact:
+        """The base fact with this name."""
+        for f in self.facts:
+            if f.name == name:
+                return f
+        raise KeyError(unknown("fact", name, [f.name for f in self.facts]))
+
+    @functools.cached_property
+    def derived(self) -> dict[str, Derive]:
+        """Derived facts by name, each with the first rule's :class:`Derive`."""
+        out: dict[str, Derive] = {}
+        for r in self.rules:
+            if isinstance(r.then, Derive):
+                out.setdefault(r.then.fact, r.then)
+        return out
+
+    # -- new rule sets from this one ----------------------------------------------------
+
+    def with_rules(self, *rules: Rule) -> RuleSet:
+        """A new rule set with these rules added at the end (their ids must be new)."""
+        return attrs.evolve(self, rules=self.rules + rules)
+
+    def replace(self, *rules: Rule) -> RuleSet:
+        """A new rule set in which each given rule replaces the rule with its id."""
+        new = {r.id: r for r in rules}
+        missing = [Problem("rules", unknown("rule", i, [r.id for r in self.rules]))
+                   for i in new if i not in self]  # fmt: skip
+        if missing:
+            raise InvalidRuleSetError(missing)
+        return attrs.evolve(self, rules=tuple(new.get(r.id, r) for r in self.rules))
+
+    def without(self, *rule_ids: str) -> RuleSet:
+        """A new rule set without the rules of these ids."""
+        missing = [Problem("rules", unknown("rule", i, [r.id for r in self.rules]))
+                   for i in rule_ids if i not in self]  # fmt: skip
+        if missing:
+            raise InvalidRuleSetError(missing)
+        return attrs.evolve(self, rules=tuple(r for r in self.rules if r.id not in rule_ids))
+
+    def with_instruments(self, *instruments: InstrumentType) -> RuleSet:
+        """A new rule set that knows these instrument types too (replacing same ids)."""
+        new = {i.id: i for i in instruments}
+        kept = tuple(i for i in self.instruments if i.id not in new)
+        return attrs.evolve(self, instruments=kept + tuple(new.values()))
+
+    def with_facts(self, *facts: Fact) -> RuleSet:
+        """A new rule set whose vocabulary has these facts too (replacing same names)."""
+        new = {f.name: f for f in facts}
+        kept = tuple(f for f in self.facts if f.name not in new)
+        return attrs.evolve(self, facts=kept + tuple(new.values()))
+
+    def with_parameters(self, *parameters: Parameter) -> RuleSet:
+        """A new rule set with these parameters added or replaced."""
+        new = {p.name: p for p in parameters}
+        kept = tuple(p for p in self.parameters if p.name not in new)
+        return attrs.evolve(self, parameters=kept + tuple(new.values()))
+
+    def with_policy(self, policy: Policy | Mapping[str, int | str] | None) -> RuleSet:
+        """A new rule set whose parameters take the policy's values.
+
+        >>> from srpp.rules import default_rules
+        >>> rs = default_rules().with_policy({"priority_value": 2_000_000})
+        >>> rs.parameter("priority_value").value
+        2000000
+        """
+        if policy is None:
+            return self
+        policy = policy if isinstance(policy, Policy) else Policy(policy)
+        if not policy.values:
+            return self
+        known = {p.name: p for p in self.parameters}
+        problems = [
+            Problem(f"parameters.{name}", unknown("parameter", name, known))
+            for name, _ in policy.values
+            if name not in known
+        ]
+        if problems:
+            raise InvalidPolicyError(problems)
+        values = dict(policy.values)
+        try:
+            return attrs.evolve(
+                self,
+                parameters=tuple(
+                    attrs.evolve(p, value=values[p.name]) if p.name in values else p
+                    for p in self.parameters
+                ),
+            )
+        except InvalidRuleSetError as exc:
+            raise InvalidPolicyError(exc.problems) from None
+
+    # -- documents ----------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rule set as a JSON-ready document; :meth:`from_dict` reads it back."""
+        from ._io import ruleset_to_dict
+
+        return ruleset_to_dict(self)
+
+    def to_json(self) -> str:
+        """The rule set as JSON text."""
+        import json
+
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_dict(
+        cls,
+        doc: Mapping[str, Any],
+        *,
+        facts: Iterable[Fact] = DEFAULT_FACTS,
+        instruments: Iterable[InstrumentType] | None = None,
+    ) -> RuleSet:
+        """Read a rule set document.
+
+        Instrument types the document declares are added to ``instruments`` (the shipped
+        ones by default). Facts are code, so they come from ``facts``, never the file.
+        """
+        from ._io import ruleset_from_dict
+
+        return ruleset_from_dict(doc, facts=tuple(facts), instruments=instruments)
+
+    @classmethod
+    def load(
+        cls,
+        path: Any,
+        *,
+        facts: Iterable[Fact] = DEFAULT_FACTS,
+        instruments: Iterable[InstrumentType] | None = None,
+    ) -> RuleSet:
+        """Read a rule set from a ``.toml`` or ``.json`` file; a rule file never runs code."""
+        from ._io import load_document
+
+        return cls.from_dict(
+            load_document(path, InvalidRuleSetError), facts=facts, instruments=instruments
+        )
+
+
+def _default_instruments() -> tuple[InstrumentType, ...]:
+    from .._catalogue import instrument_types
+
+    return instrument_types()

@@ -1,0 +1,145 @@
+"""Contract documents: every class of bad input, and the round trip."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+import srpp
+from srpp import Contract, InvalidContractError
+
+from .strategies import contracts
+
+GOOD: dict[str, Any] = {
+    "id": "2026-017",
+    "title": "Laptops and monitors",
+    "products": ["laptops", "monitors"],
+    "value": {"amount": 24000000, "currency": "NOK"},
+    "duration_months": 48,
+    "market_maturity": "high",
+    "contains_conflict_minerals": True,
+    "risk_overrides": {"assembly": "high"},
+}
+
+
+def problems(doc: Any, **kwargs: Any) -> dict[str, str]:
+    """``{field: message}`` of the InvalidContractError the document raises."""
+    with pytest.raises(InvalidContractError) as e:
+        Contract.from_dict(doc, **kwargs)
+    assert isinstance(e.value, ValueError) and isinstance(e.value, srpp.SrppError)
+    return {p.field: p.message for p in e.value.problems}
+
+
+def with_(**changes: Any) -> dict[str, Any]:
+    doc = dict(GOOD)
+    for k, v in changes.items():
+        if v is ...:
+            del doc[k]
+        else:
+            doc[k] = v
+    return doc
+
+
+# every bad document of the test suite, with the field its problem names; the JSON Schema
+# test reuses this list
+BAD_DOCUMENTS: list[tuple[str, dict[str, Any], str]] = [
+    ("unknown key", with_(colour="red"), "colour"),
+    ("misspelt key", with_(duration=48), "duration"),
+    ("missing products", with_(products=...), "products"),
+    ("empty products", with_(products=[]), "products"),
+    ("products not a list", with_(products="laptops"), "products"),
+    ("unknown product id", with_(products=["laptop"]), "products[0]"),
+    ("product id not a string", with_(products=["laptops", 7]), "products[1]"),
+    ("missing value", with_(value=...), "value"),
+    ("value not an object", with_(value=24000000), "value"),
+    ("negative amount", with_(value={"amount": -5}), "value.amount"),
+    ("amount is a boolean", with_(value={"amount": True}), "value.amount"),
+    ("amount is not a number", with_(value={"amount": "lots"}), "value.amount"),
+    ("amount is NaN text", with_(value={"amount": "NaN"}), "value.amount"),
+    ("amount is infinite", with_(value={"amount": math.inf}), "value.amount"),
+    ("unknown key in value", with_(value={"amount": 1, "vat": 0}), "value.vat"),
+    ("non-NOK without a rate", with_(value={"amount": 1000, "currency": "EUR"}), "value.exchange_rate"),
+    ("bad currency code", with_(value={"amount": 1000, "currency": "kroner"}), "value.currency"),
+    ("zero rate", with_(value={"amount": 1000, "currency": "EUR", "exchange_rate": 0}), "value.exchange_rate"),
+    ("missing duration", with_(duration_months=...), "duration_months"),
+    ("zero duration", with_(duration_months=0), "duration_months"),
+    ("negative duration", with_(duration_months=-3), "duration_months"),
+    ("duration is a boolean", with_(duration_months=True), "duration_months"),
+    ("duration is a float", with_(duration_months=12.5), "duration_months"),
+    ("unknown market maturity", with_(market_maturity="mature"), "market_maturity"),
+    ("conflict minerals not a boolean", with_(contains_conflict_minerals="yes"), "contains_conflict_minerals"),
+    ("unknown tier", with_(risk_overrides={"mining": "high"}), "risk_overrides"),
+    ("unknown level", with_(risk_overrides={"assembly": "extreme"}), "risk_overrides.assembly"),
+    ("id not a string", with_(id=17), "id"),
+    ("title not a string", with_(title=["a"]), "title"),
+]  # fmt: skip
+
+
+class TestBadDocuments:
+    @pytest.mark.parametrize(("case", "doc", "field"), BAD_DOCUMENTS, ids=[c[0] for c in BAD_DOCUMENTS])
+    def test_each_bad_document_names_its_field(self, case: str, doc: dict[str, Any], field: str) -> None:
+        """One InvalidContractError whose problems name the field, never a raw traceback."""
+        got = problems(doc)
+        assert any(f == field or f.startswith(field + ".") or field.startswith(f + ".") for f in got), got
+
+    def test_every_problem_is_reported_at_once(self) -> None:
+        """Four independent problems come back together."""
+        doc = with_(products=["laptop"], duration_months=0, market_maturity="mature", colour=1)
+        got = problems(doc)
+        assert {"products[0]", "duration_months", "market_maturity", "colour"} <= set(got)
+
+    def test_the_closest_product_id_is_suggested(self) -> None:
+        """unknown product 'laptop'; did you mean 'laptops'?"""
+        assert "did you mean 'laptops'" in problems(with_(products=["laptop"]))["products[0]"]
+
+    def test_a_misspelt_key_suggests_the_real_one(self) -> None:
+        """duration -> duration_months."""
+        assert "did you mean 'duration_months'" in problems(with_(duration=48))["duration"]
+
+    @pytest.mark.parametrize("doc", [None, [], "laptops", 42])
+    def test_a_document_that_is_not_an_object(self, doc: Any) -> None:
+        """Not a JSON object: one clear problem."""
+        assert problems(doc)
+
+    def test_duplicate_products_are_rejected(self) -> None:
+        """Naming a product twice is a mistake worth reporting."""
+        assert "products" in problems(with_(products=["laptops", "laptops"]))
+
+    def test_message_says_what_must_hold_and_what_was_given(self) -> None:
+        """value.amount: must be ... got -5."""
+        msg = problems(with_(value={"amount": -5}))["value.amount"]
+        assert "non-negative" in msg and "-5" in msg
+
+
+class TestGoodDocuments:
+    def test_the_design_example_reads(self) -> None:
+        """The design's example document is valid."""
+        c = Contract.from_dict(GOOD)
+        assert [p.id for p in c.products] == ["laptops", "monitors"]
+        assert c.risk.assembly is srpp.RiskLevel.HIGH
+
+    def test_exchange_rates_can_come_from_the_caller(self) -> None:
+        """A EUR value without its own rate takes the caller's."""
+        c = Contract.from_dict(with_(value={"amount": 1000, "currency": "EUR"}), exchange_rates={"EUR": 11.5})
+        assert c.value.nok == 11500
+
+    def test_amounts_may_be_decimal_strings(self) -> None:
+        """Exact amounts can be written as strings."""
+        c = Contract.from_dict(with_(value={"amount": "1300000.50"}))
+        assert str(c.value.amount) == "1300000.50"
+
+    @given(contracts())
+    def test_contracts_round_trip_through_their_document(self, c: Contract) -> None:
+        """from_dict(to_dict(c)) == c."""
+        assert Contract.from_dict(c.to_dict()) == c
+
+    def test_a_downstream_catalogue_resolves_its_own_products(self) -> None:
+        """Ids resolve against the catalogue the caller passes."""
+        tablets = srpp.Product("tablets", "Tablets", "electronics_ict", srpp.RiskProfile("very_high", "high", "high"))
+        cat = srpp.default_catalogue().with_products(tablets)
+        c = Contract.from_dict(with_(products=["tablets"]), catalogue=cat)
+        assert c.products == (tablets,)
+        assert "products[0]" in problems(with_(products=["tablets"]))

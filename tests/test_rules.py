@@ -1,0 +1,227 @@
+"""Rule sets as data: validation, documents, pickling and building new rule sets."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+
+from srpp import InvalidPolicyError, InvalidRuleSetError, Strength
+from srpp.rules import (
+    AllOf,
+    Compare,
+    Derive,
+    Holds,
+    Parameter,
+    Policy,
+    Recommend,
+    Recommended,
+    Rule,
+    RuleSet,
+    default_rules,
+)
+
+from .strategies import rule_sets
+
+SRC = ("https://example.org/guidance",)
+
+
+def rule(id: str, when: object, then: object) -> Rule:
+    return Rule(id, when, then, f"reason of {id}", SRC)  # type: ignore[arg-type]
+
+
+class TestDefaultRules:
+    def test_the_default_rules_encode_the_five_rules_of_the_design(self) -> None:
+        """Every instrument of the design is concluded by some default rule."""
+        concluded = {r.then.instrument for r in default_rules() if isinstance(r.then, Recommend)}
+        assert concluded == {"market-dialogue", "contract-clauses", "selection-criterion",
+                             "conflict-minerals-clause", "self-assessment"}  # fmt: skip
+
+    def test_every_threshold_is_a_parameter_with_a_source(self) -> None:
+        """The policy numbers of the design, each sourced."""
+        params = {p.name: p for p in default_rules().parameters}
+        assert params["act_threshold"].value == 100_000
+        assert params["priority_value"].value == 1_300_000
+        assert params["priority_duration"].value == 24
+        assert params["full_self_assessment_value"].value == 50_000_000
+        assert all(p.source.startswith("https://") for p in params.values())
+
+    def test_every_rule_has_a_reason_and_a_source(self) -> None:
+        """Invariant 7 starts here: rules carry their reasons and sources."""
+        for r in default_rules():
+            assert r.reason and r.sources
+
+
+class TestValidation:
+    def test_every_problem_is_reported_at_once(self) -> None:
+        """Unknown fact, unknown instrument, duplicate id and a cycle: one error, four problems."""
+        rules = [
+            rule("a", Compare("valeu", ">=", 5), Recommend("market-dialogue", "should")),
+            rule("b", Compare("value", ">=", 5), Recommend("market-dialog", "should")),
+            rule("b", Compare("value", ">=", 5), Derive("x", "x holds")),
+            rule("c", Holds("y"), Derive("z", "z holds")),
+            rule("d", Holds("z"), Derive("y", "y holds")),
+        ]
+        with pytest.raises(InvalidRuleSetError) as e:
+            RuleSet(rules)
+        text = str(e.value)
+        assert "unknown fact 'valeu'; did you mean 'value'?" in text
+        assert "unknown instrument 'market-dialog'; did you mean 'market-dialogue'?" in text
+        assert "duplicate rule id 'b'" in text
+        assert "dependency cycle" in text
+        assert len(e.value.problems) >= 4
+
+    @pytest.mark.parametrize(
+        ("when", "message"),
+        [
+            (Compare("market_maturity", ">=", "high"), "does not apply to a choice fact"),
+            (Compare("raw_material", ">=", "extreme"), "is compared with a risk level"),
+            (Compare("value", ">=", True), "is compared with a whole number of NOK"),
+            (Compare("value", ">=", None, "no_such_param"), "unknown parameter"),
+            (Compare("value", "=>", 5), "unknown operator"),
+            (Compare("value", ">=", 5, "p"), "exactly one of value and param"),
+            (Holds("value"), "holds tests boolean facts"),
+            (Recommended("clauses"), "unknown instrument"),
+            (AllOf(()), "needs at least one condition"),
+        ],
+    )
+    def test_bad_conditions_are_named(self, when: object, message: str) -> None:
+        """Each kind of bad condition gives a message that says what is wrong."""
+        with pytest.raises(InvalidRuleSetError, match=message):
+            RuleSet([rule("r", when, Recommend("market-dialogue", "should"))],
+                    parameters=[Parameter("p", "money", 5)])  # fmt: skip
+
+    def test_unknown_attribute_choice_is_an_error(self) -> None:
+        """form must be simplified or full."""
+        with pytest.raises(InvalidRuleSetError, match="unknown choice 'long'"):
+            RuleSet([rule("r", Compare("value", ">=", 0),
+                          Recommend("self-assessment", "should", {"form": "long"}))])  # fmt: skip
+
+    def test_a_derived_fact_cannot_shadow_a_base_fact(self) -> None:
+        """Derive('value') would be ambiguous."""
+        with pytest.raises(InvalidRuleSetError, match="a derived fact needs a name of its own"):
+            RuleSet([rule("r", Compare("value", ">=", 0), Derive("value", "v"))])
+
+    def test_a_rule_that_tests_what_it_concludes_is_a_cycle(self) -> None:
+        """A rule cannot depend on itself."""
+        with pytest.raises(InvalidRuleSetError, match="dependency cycle: r -> r"):
+            RuleSet([rule("r", Recommended("contract-clauses"), Recommend("contract-clauses", "should"))])
+
+    def test_colliding_property_names_are_rejected(self) -> None:
+        """Two fact names with the same engine hash would be confused by durable-rules."""
+        from srpp.rules import Fact, FactKind
+        from srpp.rules._check import fnv1a_32
+
+        # the measured collision of the engine notes, reproduced with our hash
+        assert fnv1a_32("attr_70789") == fnv1a_32("attr_2110122")
+        facts = [Fact("attr_70789", FactKind.BOOL, "a", bool), Fact("attr_2110122", FactKind.BOOL, "b", bool)]
+        with pytest.raises(InvalidRuleSetError, match="same hash"):
+            default_rules().with_facts(*facts)
+
+
+class TestDocuments:
+    def test_default_rules_round_trip_through_json(self) -> None:
+        """from_dict(to_dict()) is equal to the original."""
+        rs = default_rules()
+        assert RuleSet.from_dict(json.loads(rs.to_json())) == rs
+
+    @given(rule_sets())
+    def test_generated_rule_sets_round_trip_and_pickle(self, rs: RuleSet) -> None:
+        """Rule sets are values: JSON and pickle give equal rule sets."""
+        assert RuleSet.from_dict(json.loads(rs.to_json())) == rs
+        assert pickle.loads(pickle.dumps(rs)) == rs
+
+    def test_a_toml_rule_file_loads(self, tmp_path: Path) -> None:
+        """A small TOML rule file, as a downstream project writes it."""
+        f = tmp_path / "mine.toml"
+        f.write_text(
+            'name = "mine"\n'
+            "[[rules]]\n"
+            'id = "big"\n'
+            'reason = "Big contracts get a dialogue."\n'
+            'sources = ["https://example.org"]\n'
+            'when = { fact = "value", op = ">=", value = 10000000 }\n'
+            'then = { recommend = "market-dialogue", strength = "should" }\n'
+        )
+        rs = RuleSet.load(f)
+        assert rs.name == "mine" and rs.rule("big").then == Recommend("market-dialogue", Strength.SHOULD)
+
+    def test_a_bad_rule_file_lists_every_problem_with_its_path(self, tmp_path: Path) -> None:
+        """Unknown keys and bad values in a file: one error, paths into the document."""
+        f = tmp_path / "bad.json"
+        f.write_text(json.dumps({"rules": [
+            {"id": "a", "reason": "r", "when": {"fact": "value", "op": ">="}, "then": {"recommend": "x"}},
+            {"id": "b", "reason": "r", "whn": {}, "then": {"derive": "d", "label": "d"}},
+        ]}))  # fmt: skip
+        with pytest.raises(InvalidRuleSetError) as e:
+            RuleSet.load(f)
+        fields = {p.field for p in e.value.problems}
+        assert "rules[0].then.strength" in fields
+        assert "rules[1].whn" in fields and "rules[1].when" in fields
+
+    def test_a_rule_file_can_never_run_code(self, tmp_path: Path) -> None:
+        """Anything that is not a known key is rejected; strings are never evaluated."""
+        f = tmp_path / "evil.json"
+        f.write_text(json.dumps({"rules": [{"id": "a", "reason": "r", "sources": ["s"],
+            "when": {"fact": "__import__('os').system('false')", "op": "==", "value": 1},
+            "then": {"recommend": "market-dialogue", "strength": "should"}}]}))  # fmt: skip
+        with pytest.raises(InvalidRuleSetError, match="unknown fact"):
+            RuleSet.load(f)
+
+    def test_unreadable_and_malformed_files(self, tmp_path: Path) -> None:
+        """Missing files and bad syntax are InvalidRuleSetErrors, not OSErrors."""
+        with pytest.raises(InvalidRuleSetError, match="cannot read"):
+            RuleSet.load(tmp_path / "missing.toml")
+        (tmp_path / "x.toml").write_text("rules = [")
+        with pytest.raises(InvalidRuleSetError, match="not valid TOML"):
+            RuleSet.load(tmp_path / "x.toml")
+
+
+class TestBuilding:
+    def test_with_rules_replace_and_without_make_new_rule_sets(self) -> None:
+        """The original never changes; each call returns a validated new rule set."""
+        rs = default_rules()
+        extra = rule("extra", Compare("value", ">=", 10**9), Recommend("market-dialogue", "should"))
+        bigger = rs.with_rules(extra)
+        assert "extra" in bigger and "extra" not in rs
+        assert len(bigger.without("extra")) == len(rs)
+        replaced = rs.replace(rule("mature-market", Compare("market_maturity", "!=", "low"),
+                                   Derive("mature_market", "the market is not immature")))  # fmt: skip
+        assert replaced.rule("mature-market").when == Compare("market_maturity", "!=", "low")
+
+    def test_removing_a_rule_others_depend_on_is_an_error(self) -> None:
+        """Without 'high-risk', rules testing high_risk have an unknown fact."""
+        with pytest.raises(InvalidRuleSetError, match="unknown fact 'high_risk'"):
+            default_rules().without("high-risk")
+
+    def test_unknown_rule_ids_are_errors(self) -> None:
+        """without/replace name the unknown id with a suggestion."""
+        with pytest.raises(InvalidRuleSetError, match="did you mean 'priority'"):
+            default_rules().without("priorty")
+
+    def test_policy_changes_parameters(self) -> None:
+        """with_policy gives a new rule set with the new values."""
+        rs = default_rules().with_policy(Policy({"priority_value": 5}))
+        assert rs.parameter("priority_value").value == 5
+        assert default_rules().parameter("priority_value").value == 1_300_000
+
+    def test_unknown_or_bad_policy_values_are_errors(self) -> None:
+        """An unknown parameter gets a suggestion; a bad value says why."""
+        with pytest.raises(InvalidPolicyError, match="did you mean 'priority_value'"):
+            default_rules().with_policy({"priority_valu": 5})
+        with pytest.raises(InvalidPolicyError, match="must be a whole number"):
+            default_rules().with_policy({"priority_value": "lots"})
+
+    def test_policy_files(self, tmp_path: Path) -> None:
+        """A policy file with parameters and exchange rates."""
+        f = tmp_path / "policy.toml"
+        f.write_text("[parameters]\npriority_value = 2000000\n[exchange_rates]\nEUR = 11.5\n")
+        p = Policy.load(f)
+        assert dict(p.values) == {"priority_value": 2_000_000}
+        assert str(dict(p.exchange_rates)["EUR"]) == "11.5"
+        f.write_text("[parameters]\npriority_value = true\n")
+        with pytest.raises(InvalidPolicyError, match=r"parameters\.priority_value"):
+            Policy.load(f)
