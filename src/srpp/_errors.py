@@ -98,3 +98,8 @@ class EngineError(SrppError, RuntimeError):
 
 class RuleSetTooLargeError(EngineError):
     """A rule set needs more simultaneous matches than durable-rules can hold."""
+
+
+for _cls in (SrppError, InvalidContractError, InvalidRuleSetError, InvalidPolicyError,
+             UnknownNameError, EngineError, RuleSetTooLargeError, Problem):  # fmt: skip
+    _cls.__module__ = "srpp"  # users see (and pickle) the public name

@@ -1,0 +1,49 @@
+"""Sphinx configuration for srpp's documentation (Sphinx + MyST; see docs/README.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import srpp
+from srpp._render import parameters_text, products_table, rules_text
+from srpp.rules import default_rules
+
+project = "srpp"
+author = "The srpp developers"
+release = version = srpp.__version__
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.doctest",
+]
+source_suffix = {".md": "markdown"}
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build", "README.md"]
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+napoleon_google_docstring = True
+napoleon_use_ivar = True
+html_theme = "alabaster"
+suppress_warnings = ["myst.header"]
+
+
+def _generate() -> None:
+    """Write the pages that come from srpp itself, so they cannot drift from the code."""
+    out = Path(__file__).parent / "_generated"
+    out.mkdir(exist_ok=True)
+    rs = default_rules()
+    (out / "parameters.md").write_text(parameters_text(rs, markdown=True) + "\n", "utf-8")
+    (out / "rules.md").write_text(rules_text(rs, markdown=True).replace("### ", "#### "), "utf-8")
+    (out / "products.md").write_text(products_table(srpp.products(), markdown=True), "utf-8")
+
+
+_generate()
+
+# docstring examples pulled in by autodoc run without their module's globals
+doctest_global_setup = """
+import srpp
+from srpp import *
+from srpp import Contract, Policy, product, products, recommend
+from srpp.rules import *
+"""
