@@ -113,3 +113,13 @@ class TestOtherCommands:
         out = subprocess.run([sys.executable, "-m", "srpp", "recommend", "-", "--format", "json"],
                              input=json.dumps(GOOD), capture_output=True, text=True)  # fmt: skip
         assert out.returncode == 0 and json.loads(out.stdout)["high_risk"] is True
+
+
+def test_a_large_file_goes_through_worker_processes(tmp_path: Path) -> None:
+    """2,001 contracts (above the parallel threshold) with one bad: order kept, bad one named."""
+    docs = [GOOD | {"id": f"c{i}"} for i in range(2001)]
+    docs[1500] = BAD
+    code, out, err = run("recommend", write(tmp_path, "big.json", docs), "--format", "json")
+    ids = [json.loads(line)["contract"]["id"] for line in out.splitlines()]
+    assert code == 2 and len(ids) == 2000 and ids[1500] == "c1501" and ids[0] == "c0"
+    assert "contract #1501 ('b-2')" in err

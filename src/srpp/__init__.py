@@ -14,6 +14,7 @@ for Public and Financial Management).
 
 from __future__ import annotations
 
+from ._batch import recommend_many
 from ._catalogue import Catalogue, categories, default_catalogue, instrument_types, product, products
 from ._errors import (
     EngineError,
@@ -78,6 +79,7 @@ __all__ = [
     "product",
     "products",
     "recommend",
+    "recommend_many",
 ]
 
 __version__ = "0.1.0"

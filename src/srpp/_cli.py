@@ -15,11 +15,12 @@ from ._catalogue import default_catalogue, instrument_types
 from ._documents import product_to_dict
 from ._errors import InvalidPolicyError, InvalidRuleSetError, SrppError, UnknownNameError, _ProblemsError
 from ._model import Recommendation
-from ._recommend import recommend
+from ._batch import recommend_many
 from ._render import parameters_text, products_table, recommendation_text, rules_text
 from .rules import Policy, RuleSet, default_rules
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
+_PARALLEL_FROM = 2000
 
 
 def examples() -> dict[str, Any]:
@@ -75,12 +76,17 @@ def _evaluate(
 ) -> Iterator[tuple[int, Recommendation | None, list[str]]]:
     many = len(docs) > 1
     show = many and len(docs) >= 200 and err.isatty()
-    for n, doc in enumerate(docs):
-        try:
-            yield n, recommend(doc, rules=rules, policy=policy), []
-        except _ProblemsError as exc:
+    # large files go to worker processes; results come back in order either way
+    workers = None if len(docs) >= _PARALLEL_FROM else 1
+    results = recommend_many(docs, rules=rules, policy=policy, workers=workers, return_exceptions=True)
+    for n, (doc, result) in enumerate(zip(docs, results, strict=True)):
+        if isinstance(result, Recommendation):
+            yield n, result, []
+        elif isinstance(result, _ProblemsError):
             where = f"{source}: {_label(n, doc, many)}"
-            yield n, None, [f"{where}: {p}" for p in exc.problems]
+            yield n, None, [f"{where}: {p}" for p in result.problems]
+        else:
+            raise result
         if show and ((n + 1) % 100 == 0 or n + 1 == len(docs)):
             _progress(err, n + 1, len(docs))
 

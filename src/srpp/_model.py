@@ -6,6 +6,7 @@ Nothing here reads files or talks to the rules engine; every value is frozen.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterator, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -29,13 +30,20 @@ __all__ = [
 ]
 
 
+_RANKS: dict[enum.Enum, int] = {}
+
+
 class _Ordered(enum.Enum):
     """An enum whose members are ordered as declared; values are the document strings."""
 
     @property
     def rank(self) -> int:
         """Position in declaration order, from 0."""
-        return list(type(self)).index(self)
+        try:
+            return _RANKS[self]
+        except KeyError:
+            _RANKS.update({m: i for i, m in enumerate(type(self))})
+            return _RANKS[self]
 
     def __lt__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -149,12 +157,11 @@ class RiskProfile:
 
     def merge(self, other: RiskProfile) -> RiskProfile:
         """Tier by tier, the higher of the two assessed levels."""
-        levels: dict[str, RiskLevel | None] = {}
-        for tier, mine in self.items():
-            theirs = other[tier]
-            present = [lv for lv in (mine, theirs) if lv is not None]
-            levels[tier.value] = max(present) if present else None
-        return RiskProfile(**levels)
+        return RiskProfile(
+            _higher(self.raw_material, other.raw_material),
+            _higher(self.component, other.component),
+            _higher(self.assembly, other.assembly),
+        )
 
     def override(self, overrides: RiskProfile) -> RiskProfile:
         """This profile with every tier that ``overrides`` assesses replaced."""
@@ -165,6 +172,14 @@ class RiskProfile:
     def to_dict(self) -> dict[str, str | None]:
         """``{"raw_material": "very_high", ...}``, ``None`` for a tier not assessed."""
         return {t.value: (lv.value if lv is not None else None) for t, lv in self.items()}
+
+
+def _higher(a: RiskLevel | None, b: RiskLevel | None) -> RiskLevel | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if a.rank >= b.rank else b
 
 
 @attrs.frozen
@@ -311,7 +326,7 @@ class Contract:
     id: str | None = None
     title: str | None = None
 
-    @property
+    @functools.cached_property
     def risk(self) -> RiskProfile:
         """Risk per tier: the highest of the products, then the buyer's overrides."""
         profile = RiskProfile()

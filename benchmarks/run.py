@@ -1,0 +1,124 @@
+"""srpp's benchmark: one run, fixed seeded contracts, every figure of docs/performance.md.
+
+Run after the README's test set-up:  .venv/bin/python benchmarks/run.py
+It measures and reports; it never fails on a number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import srpp
+from srpp._recommend import _plan
+from srpp.rules import default_rules
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests import reference  # noqa: E402  (the independent evaluator of the test suite)
+
+
+def contracts(n: int, seed: int = 2026) -> list[srpp.Contract]:
+    """n distinct contracts, the same on every run."""
+    rnd = random.Random(seed)
+    products = srpp.products()
+    levels = [None, *srpp.RiskLevel]
+    out = []
+    for i in range(n):
+        chosen = tuple(rnd.sample(products, rnd.randint(1, 3)))
+        overrides = srpp.RiskProfile(*(rnd.choice(levels) if rnd.random() < 0.2 else None for _ in range(3)))
+        out.append(srpp.Contract(
+            products=chosen,
+            value=srpp.Money(Decimal(rnd.randint(10_000, 120_000_000))),
+            duration_months=rnd.randint(1, 96),
+            market_maturity=rnd.choice(list(srpp.MarketMaturity)),
+            contains_conflict_minerals=rnd.choice([None, None, True, False]),
+            risk_overrides=overrides,
+            id=f"bench-{i}",
+        ))  # fmt: skip
+    return out
+
+
+def timed(fn: Any, items: list[Any]) -> list[float]:
+    """Seconds per call, one call per item."""
+    out = []
+    clock = time.perf_counter
+    for item in items:
+        t = clock()
+        fn(item)
+        out.append(clock() - t)
+    return out
+
+
+def summary(name: str, secs: list[float]) -> float:
+    med = statistics.median(secs)
+    p99 = statistics.quantiles(secs, n=100)[98]
+    print(f"{name:<34} median {med * 1e6:8.1f} us   p99 {p99 * 1e6:8.1f} us   {1 / med:10,.0f} calls/s")
+    return med
+
+
+def rss_kib() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--contracts", type=int, default=10_000)
+    ap.add_argument("--memory-calls", type=int, default=1_000_000)
+    ap.add_argument("--batch", type=int, default=100_000)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+
+    print(f"srpp {srpp.__version__}, Python {platform.python_version()}, {platform.machine()}, "
+          f"{os.cpu_count()} CPUs")  # fmt: skip
+    cs = contracts(args.contracts)
+    docs = [c.to_dict() for c in cs]
+    rs = default_rules()
+    plan = _plan(rs)
+    engine = plan.engine
+    encoded = [engine.encode({f.name: f.extract(c) for f in engine.facts}) for c in cs]
+    facts = [reference.facts_of(rs, c) for c in cs]
+    for c in cs[:500]:  # warm-up
+        srpp.recommend(c)
+
+    print(f"\n{args.contracts:,} distinct contracts, default rule set, one call each:")
+    end_to_end = summary("recommend(Contract)", timed(srpp.recommend, cs))
+    summary("recommend(document)", timed(srpp.recommend, docs))
+    engine_alone = summary("engine alone (facts in, rules out)", timed(engine.evaluate, encoded))
+    floor = summary("plain-Python evaluator (floor)", timed(lambda f: reference.evaluate(rs, f), facts))
+    ratio = end_to_end / engine_alone
+    print(f"\nend-to-end / engine: {ratio:.2f}x (target at most 2.00x: "
+          f"{'met' if ratio <= 2 else f'missed by {ratio - 2:.2f}x'})")
+    print(f"engine / floor:      {engine_alone / floor:.2f}x")
+
+    print(f"\nmemory over {args.memory_calls:,} consecutive recommend() calls:")
+    before = rss_kib()
+    for i in range(args.memory_calls):
+        srpp.recommend(cs[i % len(cs)])
+    grown = (rss_kib() - before) / 1024
+    print(f"RSS grew by {grown:.1f} MB (target below 5 MB: {'met' if grown < 5 else 'missed'})")
+
+    batch = [cs[i % len(cs)] for i in range(args.batch)]
+    print(f"\nrecommend_many over {args.batch:,} contracts:")
+    t = time.perf_counter()
+    seq = list(srpp.recommend_many(batch, workers=1))
+    t_seq = time.perf_counter() - t
+    t = time.perf_counter()
+    par = list(srpp.recommend_many(batch, workers=args.workers))
+    t_par = time.perf_counter() - t
+    speedup = t_seq / t_par
+    print(f"sequential {t_seq:.1f} s, {args.workers} workers {t_par:.1f} s: speed-up {speedup:.2f}x "
+          f"(target at least 1.70x: {'met' if speedup >= 1.7 else f'missed by {1.7 - speedup:.2f}x'}); "
+          f"results identical: {seq == par}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
