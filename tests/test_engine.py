@@ -184,15 +184,15 @@ class TestLimits:
         assert ("market-dialogue" in srpp.recommend(below, rules=rs)) == (amount == 0)
 
     def test_compiled_rule_sets_are_freed_with_their_rule_set(self) -> None:
-        """A rule set no longer used takes its compiled form with it."""
+        """A rule set no longer used takes its compiled form (and engine handle) with it."""
         import gc
+        import weakref
 
         from srpp.rules import _engine
 
-        rs = default_rules().with_policy({"priority_value": 123})
-        _engine.compiled(rs)
-        assert rs in _engine._cache
-        n = len(_engine._cache)
+        rs = default_rules().with_policy({"priority_value": 987_654_321})
+        compiled = weakref.ref(_engine.compiled(rs))
+        assert compiled() is not None
         del rs
         gc.collect()
-        assert len(_engine._cache) == n - 1
+        assert compiled() is None

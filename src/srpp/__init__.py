@@ -43,6 +43,7 @@ from ._model import (
     Tier,
 )
 from ._recommend import recommend
+from ._schema import contract_schema
 from .rules import Policy, RuleSet, default_rules
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "UnknownNameError",
     "__version__",
     "categories",
+    "contract_schema",
     "default_catalogue",
     "default_rules",
     "instrument_types",

@@ -1,0 +1,64 @@
+"""The JSON Schema of the contract document, generated from the model and the catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from ._catalogue import Catalogue, default_catalogue
+from ._model import MAX_AMOUNT, MarketMaturity, RiskLevel, Tier
+
+
+def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) for contract documents over a catalogue's products.
+
+    srpp ships it for the default catalogue as ``srpp/data/contract.schema.json``.
+    Validation by srpp itself is stricter only in what JSON Schema cannot say (an amount in
+    NOK after conversion, for instance); every document srpp accepts is valid here.
+    """
+    from ._documents import _ContractDoc, _MoneyDoc
+
+    cat = default_catalogue() if catalogue is None else catalogue
+    fields = {a.name for a in attrs.fields(_ContractDoc)}
+    money = {a.name for a in attrs.fields(_MoneyDoc)}
+    number = {"type": "number", "minimum": 0, "exclusiveMaximum": int(MAX_AMOUNT)}
+    decimal_text = {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*$"}
+    props: dict[str, Any] = {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "products": {
+            "type": "array", "minItems": 1, "uniqueItems": True,
+            "items": {"enum": sorted(cat.ids())},
+        },
+        "value": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["amount"],
+            "properties": {
+                "amount": {"anyOf": [number, decimal_text]},
+                "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "default": "NOK"},
+                "exchange_rate": {"anyOf": [{"type": "number", "exclusiveMinimum": 0}, decimal_text]},
+            },
+            "if": {"properties": {"currency": {"not": {"const": "NOK"}}}, "required": ["currency"]},
+            "then": {"required": ["exchange_rate"]},
+        },
+        "duration_months": {"type": "integer", "minimum": 1},
+        "market_maturity": {"enum": [m.value for m in MarketMaturity], "default": "unknown"},
+        "contains_conflict_minerals": {"type": "boolean"},
+        "risk_overrides": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {t.value: {"enum": [lv.value for lv in RiskLevel]} for t in Tier},
+        },
+    }  # fmt: skip
+    assert set(props) == fields and set(props["value"]["properties"]) == money
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://srpp.invalid/contract.schema.json",
+        "title": "srpp contract document",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["products", "value", "duration_months"],
+        "properties": props,
+    }
