@@ -1,7 +1,7 @@
 """The only module that imports durable-rules.
 
 A rule set compiles to durable-rules' JSON rule format on a private low-level handle
-(``durable_rules_engine``; never ``durable.lang``, ``durable.engine.Host`` or ``post()``).
+(``durable_rules_engine``; never the high-level ``durable`` package, its global host or events).
 Each contract is asserted as one fact in a session of its own, the fired rules are drained
 synchronously, and the session is deleted, all under a lock per compiled rule set. The
 safeguards follow the measurements in the project's ENGINE notes:
