@@ -193,6 +193,7 @@ class TestLimits:
         rs = default_rules().with_policy({"priority_value": 987_654_321})
         compiled = weakref.ref(_engine.compiled(rs))
         assert compiled() is not None
+        srpp.recommend(sample(1)[0], rules=rs)  # recommend's own cache must not keep it alive
         del rs
         gc.collect()
         assert compiled() is None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from ._errors import SrppError
@@ -74,7 +75,7 @@ def recommend_many(
     [0, 4]
     """
     pol = as_policy(policy)
-    n = os.cpu_count() or 1 if workers is None else workers
+    n = (os.cpu_count() or 1) if workers is None else workers
     if n < 1:
         raise ValueError(f"workers must be at least 1, got {n}")
     kwargs = {"rules": rules, "policy": pol, "catalogue": catalogue}
@@ -85,12 +86,12 @@ def recommend_many(
     # spawn: a fresh interpreter per worker, so no lock or engine handle is inherited mid-use
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init, initargs=(rules, pol, catalogue)) as pool:
-        pending = []
+        pending: collections.deque[Future[list[Any]]] = collections.deque()
         chunks = _chunks(contracts, _CHUNK)
         for chunk in itertools.islice(chunks, 2 * n):
             pending.append(pool.submit(_chunk, chunk, return_exceptions))
         while pending:
-            done = pending.pop(0)
+            done = pending.popleft()
             nxt = next(chunks, None)
             if nxt is not None:
                 pending.append(pool.submit(_chunk, nxt, return_exceptions))

@@ -33,6 +33,7 @@ __all__ = [
 _RANKS: dict[enum.Enum, int] = {}
 
 
+@functools.total_ordering
 class _Ordered(enum.Enum):
     """An enum whose members are ordered as declared; values are the document strings."""
 
@@ -49,21 +50,6 @@ class _Ordered(enum.Enum):
         if type(other) is not type(self):
             return NotImplemented
         return self.rank < other.rank
-
-    def __le__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self.rank <= other.rank
-
-    def __gt__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self.rank > other.rank
-
-    def __ge__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self.rank >= other.rank
 
     def __str__(self) -> str:
         return str(self.value)

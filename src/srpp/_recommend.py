@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
+import weakref
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from ._errors import SrppError
 from ._model import (
     Contract,
     Instrument,
@@ -41,15 +42,32 @@ def _show(fact: Fact, value: Any) -> str:
     return f"{value} {fact.unit}".strip()
 
 
+class _Outcome:
+    """What the engine concluded for one contract, as the explanations need it."""
+
+    __slots__ = ("derived", "fired", "strengths", "values")
+
+    def __init__(self, values: Mapping[str, Any], fired: list[int]) -> None:
+        self.values = values
+        self.fired = fired
+        self.derived: set[str] = set()
+        self.strengths: dict[str, Strength] = {}
+
+
 class _Plan:
-    """Everything about a rule set that does not depend on the contract, computed once."""
+    """Everything about a rule set that does not depend on the contract, computed once.
+
+    It keeps no reference to the rule set itself, so a cache keyed weakly on the rule set
+    lets both go when the caller drops the rule set.
+    """
 
     def __init__(self, rs: RuleSet) -> None:
-        self.rs = rs
         self.engine: Compiled = compiled(rs)
         self.facts = {f.name: f for f in rs.facts}
         self.params = {p.name: p for p in rs.parameters}
         self.types: dict[str, InstrumentType] = {i.id: i for i in rs.instruments}
+        # attribute -> its choices, weakest first, per instrument type
+        self.choices = {i.id: {a.name: a.choices for a in i.attributes} for i in rs.instruments}
         self.rules = rs.rules
         self.derived_labels = {name: d.label for name, d in rs.derived.items()}
         self.absent_notes = [
@@ -73,81 +91,71 @@ class _Plan:
         raw = self.params[cond.param].value if cond.param is not None else cond.value
         return fact.decode(raw)
 
-    def holds(self, cond: Condition, values: Mapping[str, Any], derived: set[str],
-              strengths: Mapping[str, Strength]) -> bool:  # fmt: skip
-        """Whether a condition held, for explaining a rule the engine fired."""
+    def holds(self, cond: Condition, out: _Outcome) -> bool:
+        """Whether a part of a fired rule's condition held, to cite only the parts that did."""
         if isinstance(cond, AllOf):
-            return all(self.holds(c, values, derived, strengths) for c in cond.conditions)
+            return all(self.holds(c, out) for c in cond.conditions)
         if isinstance(cond, AnyOf):
-            return any(self.holds(c, values, derived, strengths) for c in cond.conditions)
+            return any(self.holds(c, out) for c in cond.conditions)
         if isinstance(cond, Holds):
-            return cond.fact in derived or values.get(cond.fact) is True
+            return cond.fact in out.derived or out.values.get(cond.fact) is True
         if isinstance(cond, Recommended):
-            got = strengths.get(cond.instrument)
+            got = out.strengths.get(cond.instrument)
             return got is not None and got >= cond.strength
         assert isinstance(cond, Compare)
         fact = self.facts[cond.fact]
-        actual = values.get(cond.fact)
-        if actual is None:
-            return False
-        a, b = fact.encode(actual), fact.encode_constant(
-            self.params[cond.param].value if cond.param is not None else cond.value
-        )
+        a = fact.encode(out.values.get(cond.fact))
         if a is None:
             return False
+        b = fact.encode_constant(self.params[cond.param].value if cond.param is not None else cond.value)
         return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[cond.op]
 
-    def explain(self, cond: Condition, values: Mapping[str, Any], derived: set[str],
-                strengths: Mapping[str, Strength]) -> list[str]:  # fmt: skip
+    def explain(self, cond: Condition, out: _Outcome) -> list[str]:
         """The facts that made a condition hold, in words."""
         if isinstance(cond, AllOf | AnyOf):
             return [
                 phrase
                 for c in cond.conditions
-                if self.holds(c, values, derived, strengths)
-                for phrase in self.explain(c, values, derived, strengths)
+                if self.holds(c, out)
+                for phrase in self.explain(c, out)
             ]
         if isinstance(cond, Holds):
             if cond.fact not in self.derived_labels:
                 return [self.facts[cond.fact].label]
             label = self.derived_labels[cond.fact]
-            for rule in self.rules:  # the first deriving rule that held explains the fact
-                then = rule.then
-                if isinstance(then, Derive) and then.fact == cond.fact and self.holds(
-                    rule.when, values, derived, strengths
-                ):
-                    inner = self.explain(rule.when, values, derived, strengths)
+            for i in out.fired:  # the first fired rule deriving the fact explains it
+                rule = self.rules[i]
+                if isinstance(rule.then, Derive) and rule.then.fact == cond.fact:
+                    inner = self.explain(rule.when, out)
                     return [f"{label} because {' and '.join(inner)}"] if inner else [label]
             return [label]
         if isinstance(cond, Recommended):
-            return [f"{cond.instrument} is recommended ({strengths[cond.instrument].value})"]
+            return [f"{cond.instrument} is recommended ({out.strengths[cond.instrument].value})"]
         assert isinstance(cond, Compare)
         fact = self.facts[cond.fact]
-        actual, constant = values[cond.fact], self.constant(cond)
+        actual, constant = out.values[cond.fact], self.constant(cond)
         text = f"{fact.label} is {_show(fact, actual)}"
         words = _OP_WORDS[cond.op]
         if words and actual != constant:
             text += f" ({words} {_show(fact, constant)})"
         return [text]
 
-    def reason(self, rule: Rule, values: Mapping[str, Any], derived: set[str],
-               strengths: Mapping[str, Strength]) -> str:  # fmt: skip
-        phrases = self.explain(rule.when, values, derived, strengths)
+    def reason(self, rule: Rule, out: _Outcome) -> str:
+        phrases = self.explain(rule.when, out)
         return f"{rule.reason} ({'; '.join(phrases)})" if phrases else rule.reason
 
     def recommend(self, contract: Contract) -> Recommendation:
         values = {f.name: f.extract(contract) for f in self.engine.facts}
-        fired = self.engine.evaluate(self.engine.encode(values))
-        derived: set[str] = set()
-        strengths: dict[str, Strength] = {}
+        out = _Outcome(values, self.engine.evaluate(self.engine.encode(values)))
         deciding: dict[str, Rule] = {}
         contributing: dict[str, list[Rule]] = {}
-        chosen: dict[tuple[str, str], str] = {}
-        for i in fired:
+        chosen: dict[str, dict[str, str]] = {}
+        strengths = out.strengths
+        for i in out.fired:
             rule = self.rules[i]
             then = rule.then
             if isinstance(then, Derive):
-                derived.add(then.fact)
+                out.derived.add(then.fact)
                 continue
             assert isinstance(then, Recommend)
             iid = then.instrument
@@ -155,61 +163,64 @@ class _Plan:
             if iid not in strengths or then.strength > strengths[iid]:
                 strengths[iid] = then.strength
                 deciding[iid] = rule
-            specs = {a.name: a.choices for a in self.types[iid].attributes}
+            mine, choices = chosen.setdefault(iid, {}), self.choices[iid]
             for name, value in then.attributes:
-                key = (iid, name)
-                if key not in chosen or specs[name].index(value) > specs[name].index(chosen[key]):
-                    chosen[key] = value
+                if name not in mine or choices[name].index(value) > choices[name].index(mine[name]):
+                    mine[name] = value
         instruments = []
         for iid, strength in strengths.items():
             itype = self.types[iid]
             rule = deciding[iid]
-            reason = self.reason(rule, values, derived, strengths)
-            attributes = tuple(
-                (spec.name, chosen.get((iid, spec.name), spec.default)) for spec in itype.attributes
-            )
+            reason = self.reason(rule, out)
+            mine = chosen[iid]
+            # a rule that set an attribute above its default explains that too
             for other in contributing[iid]:
                 if other is not rule and any(
-                    chosen.get((iid, n)) == v and v != itype_default(itype, n)
+                    mine.get(n) == v and v != self.choices[iid][n][0]
                     for n, v in other.then.attributes  # type: ignore[union-attr]
                 ):
-                    reason += " " + self.reason(other, values, derived, strengths)
-            sources = tuple(dict.fromkeys((*rule.sources, *itype.sources)))
+                    reason += " " + self.reason(other, out)
             instruments.append(
                 Instrument(
                     id=iid, phase=itype.phase, strength=strength, rule=rule.id, reason=reason,
-                    sources=sources, attributes=attributes,
+                    sources=tuple(dict.fromkeys((*rule.sources, *itype.sources))),
+                    attributes=tuple((a.name, mine.get(a.name, a.default)) for a in itype.attributes),
                     rules=tuple(r.id for r in contributing[iid]),
                 )  # fmt: skip
             )
         instruments.sort(key=lambda ins: (ins.phase.rank, ins.id))
         notes = list(self.notes)
-        absent = [note for name, note in self.absent_notes if name not in derived]
+        absent = [note for name, note in self.absent_notes if name not in out.derived]
         notes += absent
         if not instruments and not absent:
             notes.append("No rule of the rule set recommends an instrument for this contract.")
         return Recommendation(
             contract=contract,
             risk=contract.risk,
-            high_risk="high_risk" in derived,
-            priority="priority" in derived,
+            high_risk="high_risk" in out.derived,
+            priority="priority" in out.derived,
             instruments=tuple(instruments),
             notes=tuple(notes),
             facts=tuple((f.name, values[f.name]) for f in self.engine.facts),
-            fired=tuple(self.rules[i].id for i in fired),
+            fired=tuple(self.rules[i].id for i in out.fired),
         )
 
 
-def itype_default(itype: InstrumentType, name: str) -> str | None:
-    for a in itype.attributes:
-        if a.name == name:
-            return a.default
-    return None
+_plans: weakref.WeakKeyDictionary[RuleSet, _Plan] = weakref.WeakKeyDictionary()
+_plans_lock = threading.Lock()
 
 
-@functools.lru_cache(maxsize=32)
 def _plan(rs: RuleSet) -> _Plan:
-    return _Plan(rs)
+    """The plan of a rule set, made once and kept while the rule set lives."""
+    try:
+        return _plans[rs]
+    except KeyError:
+        pass
+    with _plans_lock:
+        found = _plans.get(rs)
+        if found is None:
+            found = _plans[rs] = _Plan(rs)
+        return found
 
 
 @functools.lru_cache(maxsize=32)
@@ -271,7 +282,4 @@ def recommend(
         raise TypeError(
             f"contract must be a srpp.Contract or a contract document, got {type(contract).__name__}"
         )
-    try:
-        return _plan(rs).recommend(contract)
-    except SrppError:
-        raise
+    return _plan(rs).recommend(contract)
