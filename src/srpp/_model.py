@@ -109,7 +109,9 @@ class Strength(_Ordered):
 
 
 def _level_or_none(value: object) -> RiskLevel | None:
-    return value if value is None else RiskLevel(value)
+    if value is None or isinstance(value, RiskLevel):
+        return value
+    return RiskLevel(value)
 
 
 @attrs.frozen

@@ -19,6 +19,7 @@ from ._model import (
     Strength,
 )
 from .rules import default_rules
+from .rules._check import walk
 from .rules._engine import Compiled, compiled
 from .rules._facts import Fact, FactKind
 from .rules._model import AllOf, AnyOf, Compare, Condition, Derive, Holds, Policy, Recommend, Recommended, Rule, RuleSet
@@ -45,13 +46,15 @@ def _show(fact: Fact, value: Any) -> str:
 class _Outcome:
     """What the engine concluded for one contract, as the explanations need it."""
 
-    __slots__ = ("derived", "fired", "strengths", "values")
+    __slots__ = ("derived", "encoded", "explained", "fired", "strengths", "values")
 
-    def __init__(self, values: Mapping[str, Any], fired: list[int]) -> None:
+    def __init__(self, values: Mapping[str, Any], encoded: Mapping[str, int | bool], fired: list[int]) -> None:
         self.values = values
+        self.encoded = encoded
         self.fired = fired
         self.derived: set[str] = set()
         self.strengths: dict[str, Strength] = {}
+        self.explained: dict[str, list[str]] = {}  # derived fact -> its explanation
 
 
 class _Plan:
@@ -74,6 +77,17 @@ class _Plan:
             (name, self._fill(d.absent_note)) for name, d in rs.derived.items() if d.absent_note
         ]
         self.notes = tuple(self._fill(n) for n in rs.notes)
+        # per comparison: the encoded constant to test, and the constant in words
+        self.compares: dict[Compare, tuple[int | bool, Any, str]] = {}
+        for rule in rs.rules:
+            for cond in walk(rule.when):
+                if isinstance(cond, Compare) and cond not in self.compares:
+                    fact = self.facts[cond.fact]
+                    raw = self.params[cond.param].value if cond.param is not None else cond.value
+                    constant = fact.decode(raw)
+                    words = _OP_WORDS[cond.op]
+                    suffix = f" ({words} {_show(fact, constant)})" if words else ""
+                    self.compares[cond] = (fact.encode_constant(raw), constant, suffix)
 
     def _fill(self, text: str) -> str:
         def value(m: re.Match[str]) -> str:
@@ -85,11 +99,6 @@ class _Plan:
             return str(p.value).replace("_", " ")
 
         return _BRACES.sub(value, text)
-
-    def constant(self, cond: Compare) -> Any:
-        fact = self.facts[cond.fact]
-        raw = self.params[cond.param].value if cond.param is not None else cond.value
-        return fact.decode(raw)
 
     def holds(self, cond: Condition, out: _Outcome) -> bool:
         """Whether a part of a fired rule's condition held, to cite only the parts that did."""
@@ -103,11 +112,10 @@ class _Plan:
             got = out.strengths.get(cond.instrument)
             return got is not None and got >= cond.strength
         assert isinstance(cond, Compare)
-        fact = self.facts[cond.fact]
-        a = fact.encode(out.values.get(cond.fact))
+        a = out.encoded.get(cond.fact)
         if a is None:
             return False
-        b = fact.encode_constant(self.params[cond.param].value if cond.param is not None else cond.value)
+        b = self.compares[cond][0]
         return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[cond.op]
 
     def explain(self, cond: Condition, out: _Outcome) -> list[str]:
@@ -122,23 +130,27 @@ class _Plan:
         if isinstance(cond, Holds):
             if cond.fact not in self.derived_labels:
                 return [self.facts[cond.fact].label]
-            label = self.derived_labels[cond.fact]
-            for i in out.fired:  # the first fired rule deriving the fact explains it
-                rule = self.rules[i]
-                if isinstance(rule.then, Derive) and rule.then.fact == cond.fact:
-                    inner = self.explain(rule.when, out)
-                    return [f"{label} because {' and '.join(inner)}"] if inner else [label]
-            return [label]
+            found = out.explained.get(cond.fact)
+            if found is None:
+                found = out.explained[cond.fact] = self._explain_derived(cond.fact, out)
+            return found
         if isinstance(cond, Recommended):
             return [f"{cond.instrument} is recommended ({out.strengths[cond.instrument].value})"]
         assert isinstance(cond, Compare)
         fact = self.facts[cond.fact]
-        actual, constant = out.values[cond.fact], self.constant(cond)
+        actual = out.values[cond.fact]
+        _, constant, suffix = self.compares[cond]
         text = f"{fact.label} is {_show(fact, actual)}"
-        words = _OP_WORDS[cond.op]
-        if words and actual != constant:
-            text += f" ({words} {_show(fact, constant)})"
-        return [text]
+        return [text + suffix if actual != constant else text]
+
+    def _explain_derived(self, name: str, out: _Outcome) -> list[str]:
+        label = self.derived_labels[name]
+        for i in out.fired:  # the first fired rule deriving the fact explains it
+            rule = self.rules[i]
+            if isinstance(rule.then, Derive) and rule.then.fact == name:
+                inner = self.explain(rule.when, out)
+                return [f"{label} because {' and '.join(inner)}"] if inner else [label]
+        return [label]
 
     def reason(self, rule: Rule, out: _Outcome) -> str:
         phrases = self.explain(rule.when, out)
@@ -146,7 +158,8 @@ class _Plan:
 
     def recommend(self, contract: Contract) -> Recommendation:
         values = {f.name: f.extract(contract) for f in self.engine.facts}
-        out = _Outcome(values, self.engine.evaluate(self.engine.encode(values)))
+        encoded = self.engine.encode(values)
+        out = _Outcome(values, encoded, self.engine.evaluate(encoded))
         deciding: dict[str, Rule] = {}
         contributing: dict[str, list[Rule]] = {}
         chosen: dict[str, dict[str, str]] = {}
