@@ -215,6 +215,7 @@ def _optional_decimal(value: Decimal | int | float | str | None) -> Decimal | No
     return value if value is None else Decimal(str(value) if isinstance(value, float) else value)
 
 
+_TIER_NAMES = tuple(t.value for t in Tier)
 _ORE = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 13
 
@@ -317,10 +318,16 @@ class Contract:
     @functools.cached_property
     def risk(self) -> RiskProfile:
         """Risk per tier: the highest of the products, then the buyer's overrides."""
-        profile = RiskProfile()
-        for product in self.products:
-            profile = profile.merge(product.risk)
-        return profile.override(self.risk_overrides)
+        levels = []
+        for tier in _TIER_NAMES:
+            level = getattr(self.risk_overrides, tier)
+            if level is None:
+                for product in self.products:
+                    mine = getattr(product.risk, tier)
+                    if mine is not None and (level is None or mine.rank > level.rank):
+                        level = mine
+            levels.append(level)
+        return RiskProfile(*levels)
 
     @property
     def conflict_minerals(self) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -22,10 +23,14 @@ from .rules import default_rules
 from .rules._check import walk
 from .rules._engine import Compiled, compiled
 from .rules._facts import Fact, FactKind
-from .rules._model import AllOf, AnyOf, Compare, Condition, Derive, Holds, Policy, Recommend, Recommended, Rule, RuleSet
+from .rules._model import AllOf, AnyOf, Compare, Condition, Derive, Holds, Policy, Recommend, Recommended, RuleSet
 
 __all__ = ["recommend"]
 
+_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt,
+    "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+}  # fmt: skip
 _OP_WORDS = {">=": "at least", ">": "above", "<=": "at most", "<": "below", "!=": "not", "==": ""}
 _BRACES = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
@@ -35,9 +40,9 @@ def _show(fact: Fact, value: Any) -> str:
     if isinstance(value, RiskLevel):
         return value.label
     if fact.kind is FactKind.MONEY:
-        amount = Decimal(value)
-        text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-        return f"NOK {text}"
+        ore = int(Decimal(value) * 100)
+        kroner, rest = divmod(ore, 100)
+        return f"NOK {kroner:,}" + (f".{rest:02d}" if rest else "")
     if isinstance(value, bool):
         return "yes" if value else "no"
     return f"{value} {fact.unit}".strip()
@@ -46,7 +51,7 @@ def _show(fact: Fact, value: Any) -> str:
 class _Outcome:
     """What the engine concluded for one contract, as the explanations need it."""
 
-    __slots__ = ("derived", "encoded", "explained", "fired", "strengths", "values")
+    __slots__ = ("derived", "encoded", "explained", "fired", "shown", "strengths", "values")
 
     def __init__(self, values: Mapping[str, Any], encoded: Mapping[str, int | bool], fired: list[int]) -> None:
         self.values = values
@@ -55,6 +60,7 @@ class _Outcome:
         self.derived: set[str] = set()
         self.strengths: dict[str, Strength] = {}
         self.explained: dict[str, list[str]] = {}  # derived fact -> its explanation
+        self.shown: dict[str, str] = {}  # fact -> "label is value"
 
 
 class _Plan:
@@ -77,6 +83,27 @@ class _Plan:
             (name, self._fill(d.absent_note)) for name, d in rs.derived.items() if d.absent_note
         ]
         self.notes = tuple(self._fill(n) for n in rs.notes)
+        # per rule: the derived fact it concludes, or (instrument, strength, its rank,
+        # ((attribute, index of the choice), ...)) for a recommendation, and its sources
+        self.derives: list[str | None] = []
+        self.recommends: list[tuple[str, Strength, int, tuple[tuple[str, int], ...]]] = []
+        self.sources: list[tuple[str, ...]] = []
+        for rule in rs.rules:
+            then = rule.then
+            if isinstance(then, Derive):
+                self.derives.append(then.fact)
+                self.recommends.append(("", Strength.CONSIDER, -1, ()))
+                self.sources.append(rule.sources)
+                continue
+            assert isinstance(then, Recommend)
+            choices = self.choices[then.instrument]
+            self.derives.append(None)
+            self.recommends.append((then.instrument, then.strength, then.strength.rank,
+                                    tuple((n, choices[n].index(v)) for n, v in then.attributes)))  # fmt: skip
+            itype = self.types[then.instrument]
+            self.sources.append(tuple(dict.fromkeys((*rule.sources, *itype.sources))))
+        # instruments in the order of the recommendation: by phase, then id
+        self.order = {i.id: (i.phase.rank, i.id) for i in rs.instruments}
         # per comparison: the encoded constant to test, and the constant in words
         self.compares: dict[Compare, tuple[int | bool, Any, str]] = {}
         for rule in rs.rules:
@@ -88,6 +115,7 @@ class _Plan:
                     words = _OP_WORDS[cond.op]
                     suffix = f" ({words} {_show(fact, constant)})" if words else ""
                     self.compares[cond] = (fact.encode_constant(raw), constant, suffix)
+        self.explainers = [self._explainer(rule.when) for rule in rs.rules]
 
     def _fill(self, text: str) -> str:
         def value(m: re.Match[str]) -> str:
@@ -100,108 +128,128 @@ class _Plan:
 
         return _BRACES.sub(value, text)
 
-    def holds(self, cond: Condition, out: _Outcome) -> bool:
-        """Whether a part of a fired rule's condition held, to cite only the parts that did."""
-        if isinstance(cond, AllOf):
-            return all(self.holds(c, out) for c in cond.conditions)
-        if isinstance(cond, AnyOf):
-            return any(self.holds(c, out) for c in cond.conditions)
-        if isinstance(cond, Holds):
-            return cond.fact in out.derived or out.values.get(cond.fact) is True
-        if isinstance(cond, Recommended):
-            got = out.strengths.get(cond.instrument)
-            return got is not None and got >= cond.strength
-        assert isinstance(cond, Compare)
-        a = out.encoded.get(cond.fact)
-        if a is None:
-            return False
-        b = self.compares[cond][0]
-        return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[cond.op]
+    # Explanations are compiled once per rule set into closures, one per condition node,
+    # so a contract's reasons cost no dispatch on condition types.
 
-    def explain(self, cond: Condition, out: _Outcome) -> list[str]:
-        """The facts that made a condition hold, in words."""
+    def _holds(self, cond: Condition) -> Callable[[_Outcome], bool]:
+        """A test whether a part of a fired rule's condition held (to cite only those)."""
         if isinstance(cond, AllOf | AnyOf):
-            return [
-                phrase
-                for c in cond.conditions
-                if self.holds(c, out)
-                for phrase in self.explain(c, out)
-            ]
+            parts = [self._holds(c) for c in cond.conditions]
+            if isinstance(cond, AllOf):
+                return lambda out: all(part(out) for part in parts)
+            return lambda out: any(part(out) for part in parts)
         if isinstance(cond, Holds):
-            if cond.fact not in self.derived_labels:
-                return [self.facts[cond.fact].label]
-            found = out.explained.get(cond.fact)
-            if found is None:
-                found = out.explained[cond.fact] = self._explain_derived(cond.fact, out)
-            return found
+            name = cond.fact
+            return lambda out: name in out.derived or out.values.get(name) is True
         if isinstance(cond, Recommended):
-            return [f"{cond.instrument} is recommended ({out.strengths[cond.instrument].value})"]
+            iid, least = cond.instrument, cond.strength
+
+            def recommended(out: _Outcome) -> bool:
+                got = out.strengths.get(iid)
+                return got is not None and got >= least
+
+            return recommended
+        assert isinstance(cond, Compare)
+        name, constant = cond.fact, self.compares[cond][0]
+        test = _TESTS[cond.op]
+
+        def compare(out: _Outcome) -> bool:
+            value = out.encoded.get(name)
+            return value is not None and test(value, constant)
+
+        return compare
+
+    def _explainer(self, cond: Condition) -> Callable[[_Outcome], list[str]]:
+        """The facts that made a condition hold, in words (called only when it held)."""
+        if isinstance(cond, AllOf):  # every part of an AllOf that held, held
+            parts = [self._explainer(c) for c in cond.conditions]
+            return lambda out: [phrase for part in parts for phrase in part(out)]
+        if isinstance(cond, AnyOf):  # an AnyOf cites just the parts that held
+            pairs = [(self._holds(c), self._explainer(c)) for c in cond.conditions]
+            return lambda out: [phrase for held, part in pairs if held(out) for phrase in part(out)]
+        if isinstance(cond, Holds):
+            name = cond.fact
+            if name not in self.derived_labels:
+                label = [self.facts[name].label]
+                return lambda out: label
+
+            def derived(out: _Outcome) -> list[str]:
+                found = out.explained.get(name)
+                if found is None:
+                    found = out.explained[name] = self._explain_derived(name, out)
+                return found
+
+            return derived
+        if isinstance(cond, Recommended):
+            iid = cond.instrument
+            return lambda out: [f"{iid} is recommended ({out.strengths[iid].value})"]
         assert isinstance(cond, Compare)
         fact = self.facts[cond.fact]
-        actual = out.values[cond.fact]
         _, constant, suffix = self.compares[cond]
-        text = f"{fact.label} is {_show(fact, actual)}"
-        return [text + suffix if actual != constant else text]
+
+        def compare(out: _Outcome) -> list[str]:
+            actual = out.values[fact.name]
+            shown = out.shown.get(fact.name)
+            if shown is None:
+                shown = out.shown[fact.name] = f"{fact.label} is {_show(fact, actual)}"
+            return [shown + suffix if actual != constant else shown]
+
+        return compare
 
     def _explain_derived(self, name: str, out: _Outcome) -> list[str]:
         label = self.derived_labels[name]
         for i in out.fired:  # the first fired rule deriving the fact explains it
-            rule = self.rules[i]
-            if isinstance(rule.then, Derive) and rule.then.fact == name:
-                inner = self.explain(rule.when, out)
+            if self.derives[i] == name:
+                inner = self.explainers[i](out)
                 return [f"{label} because {' and '.join(inner)}"] if inner else [label]
         return [label]
 
-    def reason(self, rule: Rule, out: _Outcome) -> str:
-        phrases = self.explain(rule.when, out)
-        return f"{rule.reason} ({'; '.join(phrases)})" if phrases else rule.reason
+    def reason(self, i: int, out: _Outcome) -> str:
+        """The reason of rule ``i``, citing the facts that made it fire."""
+        phrases = self.explainers[i](out)
+        text = self.rules[i].reason
+        return f"{text} ({'; '.join(phrases)})" if phrases else text
 
     def recommend(self, contract: Contract) -> Recommendation:
         values = {f.name: f.extract(contract) for f in self.engine.facts}
         encoded = self.engine.encode(values)
         out = _Outcome(values, encoded, self.engine.evaluate(encoded))
-        deciding: dict[str, Rule] = {}
-        contributing: dict[str, list[Rule]] = {}
-        chosen: dict[str, dict[str, str]] = {}
         strengths = out.strengths
+        ranks: dict[str, int] = {}
+        deciding: dict[str, int] = {}
+        contributing: dict[str, list[int]] = {}
+        chosen: dict[str, dict[str, int]] = {}  # attribute -> index of the strongest choice
         for i in out.fired:
-            rule = self.rules[i]
-            then = rule.then
-            if isinstance(then, Derive):
-                out.derived.add(then.fact)
+            derives = self.derives[i]
+            if derives is not None:
+                out.derived.add(derives)
                 continue
-            assert isinstance(then, Recommend)
-            iid = then.instrument
-            contributing.setdefault(iid, []).append(rule)
-            if iid not in strengths or then.strength > strengths[iid]:
-                strengths[iid] = then.strength
-                deciding[iid] = rule
-            mine, choices = chosen.setdefault(iid, {}), self.choices[iid]
-            for name, value in then.attributes:
-                if name not in mine or choices[name].index(value) > choices[name].index(mine[name]):
-                    mine[name] = value
+            iid, strength, rank, attributes = self.recommends[i]
+            contributing.setdefault(iid, []).append(i)
+            if rank > ranks.get(iid, -1):
+                ranks[iid], strengths[iid], deciding[iid] = rank, strength, i
+            mine = chosen.setdefault(iid, {})
+            for name, index in attributes:
+                if index > mine.get(name, 0):
+                    mine[name] = index
         instruments = []
-        for iid, strength in strengths.items():
+        for iid in sorted(strengths, key=self.order.__getitem__):
             itype = self.types[iid]
-            rule = deciding[iid]
-            reason = self.reason(rule, out)
+            decider = deciding[iid]
+            reason = self.reason(decider, out)
             mine = chosen[iid]
-            # a rule that set an attribute above its default explains that too
+            # a rule that raised an attribute above its default explains that too
             for other in contributing[iid]:
-                if other is not rule and any(
-                    mine.get(n) == v and v != self.choices[iid][n][0]
-                    for n, v in other.then.attributes  # type: ignore[union-attr]
-                ):
+                if other != decider and any(mine.get(n) == x for n, x in self.recommends[other][3] if x):
                     reason += " " + self.reason(other, out)
             instruments.append(
                 Instrument(
-                    id=iid, phase=itype.phase, strength=strength, rule=rule.id, reason=reason,
-                    sources=tuple(dict.fromkeys((*rule.sources, *itype.sources))),
-                    attributes=tuple((a.name, mine.get(a.name, a.default)) for a in itype.attributes),
-                    rules=tuple(r.id for r in contributing[iid]),
+                    id=iid, phase=itype.phase, strength=strengths[iid], rule=self.rules[decider].id,
+                    reason=reason, sources=self.sources[decider],
+                    attributes=tuple((a.name, a.choices[mine.get(a.name, 0)]) for a in itype.attributes),
+                    rules=tuple(self.rules[r].id for r in contributing[iid]),
                 )  # fmt: skip
             )
-        instruments.sort(key=lambda ins: (ins.phase.rank, ins.id))
         notes = list(self.notes)
         absent = [note for name, note in self.absent_notes if name not in out.derived]
         notes += absent

@@ -36,12 +36,14 @@ import re
 import threading
 import weakref
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import durable_rules_engine as _dre
 
 from .._errors import EngineError, RuleSetTooLargeError
-from ._facts import Fact
+from .._model import RiskLevel
+from ._facts import Fact, FactKind
 from ._model import AllOf, AnyOf, Compare, Condition, Derive, Holds, Recommend, Recommended
 
 if TYPE_CHECKING:
@@ -203,6 +205,7 @@ class Compiled:
     def __init__(self, rs: RuleSet) -> None:
         _keep_heap_headroom()
         definition, self._actions, self.facts = to_engine(rs)
+        self._encoders = [(f.name, f.kind, f) for f in self.facts]
         self._lock = threading.Lock()
         self._handle: int | None = None
         try:
@@ -212,12 +215,29 @@ class Compiled:
         self.evaluate({})  # warm-up: the sentinel fires, so a session has seen an action
 
     def encode(self, values: Mapping[str, Any]) -> dict[str, int | bool]:
-        """Python fact values (levels, Decimals, ...) as the engine sees them."""
+        """Python fact values (levels, Decimals, ...) as the engine sees them.
+
+        The common exact types take a fast path; anything else goes through
+        :meth:`Fact.encode`, which checks the value and says what is wrong with it.
+        """
         out: dict[str, int | bool] = {}
-        for f in self.facts:
-            encoded = f.encode(values.get(f.name))
-            if encoded is not None:
-                out[f.name] = encoded
+        for name, kind, fact in self._encoders:
+            value: Any = values.get(name)
+            if value is None:
+                continue
+            t = type(value)
+            if kind is FactKind.LEVEL and t is RiskLevel:
+                out[name] = value.rank
+            elif kind is FactKind.MONEY and t is Decimal:
+                out[name] = int(value * 100)
+            elif kind is FactKind.NUMBER and t is int and -(2**62) < value < 2**62:
+                out[name] = value
+            elif kind is FactKind.BOOL and t is bool:
+                out[name] = value
+            else:
+                encoded = fact.encode(value)
+                if encoded is not None:
+                    out[name] = encoded
         return out
 
     def evaluate(self, encoded: Mapping[str, int | bool]) -> list[int]:

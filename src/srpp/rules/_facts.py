@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from .._errors import SrppError
-from .._model import Contract, MarketMaturity, RiskLevel, Tier
+from .._model import Contract, MarketMaturity, RiskLevel
 
 __all__ = ["DEFAULT_FACTS", "Fact", "FactKind"]
 
@@ -101,12 +101,16 @@ class Fact:
         return value
 
 
-def _tier(tier: Tier) -> Callable[[Contract], RiskLevel | None]:
-    def extract(contract: Contract) -> RiskLevel | None:
-        return contract.risk[tier]
+def tier_raw_material(contract: Contract) -> RiskLevel | None:
+    return contract.risk.raw_material
 
-    extract.__name__ = extract.__qualname__ = f"tier_{tier.value}"
-    return extract
+
+def tier_component(contract: Contract) -> RiskLevel | None:
+    return contract.risk.component
+
+
+def tier_assembly(contract: Contract) -> RiskLevel | None:
+    return contract.risk.assembly
 
 
 def _highest(contract: Contract) -> RiskLevel | None:
@@ -132,10 +136,6 @@ def _minerals(contract: Contract) -> bool:
 def _product_count(contract: Contract) -> int:
     return len(contract.products)
 
-
-tier_raw_material = _tier(Tier.RAW_MATERIAL)
-tier_component = _tier(Tier.COMPONENT)
-tier_assembly = _tier(Tier.ASSEMBLY)
 
 DEFAULT_FACTS: tuple[Fact, ...] = (
     Fact("raw_material", FactKind.LEVEL, "raw-material risk", tier_raw_material,

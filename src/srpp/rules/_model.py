@@ -62,7 +62,7 @@ def _facts(value: Iterable[Fact]) -> tuple[Fact, ...]:
     return tuple(value)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Compare:
     """Compare a fact with a constant or a named policy parameter.
 
@@ -81,7 +81,7 @@ class Compare:
     param: str | None = None
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Holds:
     """A boolean fact is true, or a fact derived by another rule was concluded.
 
@@ -92,7 +92,7 @@ class Holds:
     fact: str
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Recommended:
     """Another rule recommended this instrument, at least this strongly.
 
@@ -105,7 +105,7 @@ class Recommended:
     strength: Strength = attrs.field(default=Strength.CONSIDER, converter=_strength)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class AllOf:
     """Every condition holds.
 
@@ -116,7 +116,7 @@ class AllOf:
     conditions: tuple[Condition, ...] = attrs.field(converter=_conditions)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class AnyOf:
     """At least one condition holds.
 
