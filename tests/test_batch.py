@@ -51,3 +51,11 @@ def test_workers_must_be_positive() -> None:
     """workers=0 is a ValueError."""
     with pytest.raises(ValueError, match="workers"):
         list(srpp.recommend_many([], workers=0))
+
+
+def test_contracts_with_products_outside_the_catalogue_still_travel() -> None:
+    """A product built in code, not in the catalogue, reaches the workers intact."""
+    from .test_extending import DRONES
+
+    cs = [srpp.Contract((DRONES,), srpp.Money(8_000_000), 12), *sample(20)]
+    assert list(srpp.recommend_many(cs, workers=2)) == [srpp.recommend(c) for c in cs]
