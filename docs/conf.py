@@ -36,6 +36,12 @@ def _generate() -> None:
     (out / "parameters.md").write_text(parameters_text(rs, markdown=True) + "\n", "utf-8")
     (out / "rules.md").write_text(rules_text(rs, markdown=True).replace("### ", "#### "), "utf-8")
     (out / "products.md").write_text(products_table(srpp.products(), markdown=True), "utf-8")
+    from srpp._cpv import mapping_notes
+
+    rows = ["| CPV code | label | product | note |", "|---|---|---|---|"]
+    for code, pid, note in mapping_notes():
+        rows.append(f"| {code} | {srpp.cpv(code).label} | {pid or '(none)'} | {note} |")
+    (out / "cpv.md").write_text("\n".join(rows) + "\n", "utf-8")
 
 
 _generate()

@@ -75,6 +75,8 @@ BAD_DOCUMENTS: list[tuple[str, dict[str, Any], str]] = [
     ("unknown level", with_(risk_overrides={"assembly": "extreme"}), "risk_overrides.assembly"),
     ("id not a string", with_(id=17), "id"),
     ("title not a string", with_(title=["a"]), "title"),
+    ("cpv not a list", with_(cpv="30213100-6"), "cpv"),
+    ("malformed cpv code", with_(cpv=["3021310"]), "cpv[0]"),
 ]  # fmt: skip
 
 

@@ -30,6 +30,7 @@ from ._model import (
     AttributeSpec,
     Category,
     Contract,
+    CpvCode,
     Instrument,
     InstrumentType,
     MarketMaturity,
@@ -42,6 +43,8 @@ from ._model import (
     Strength,
     Tier,
 )
+from ._cpv import cpv
+from ._portfolio import Portfolio, PortfolioEntry, prioritise
 from ._recommend import recommend
 from ._schema import contract_schema
 from .rules import Policy, RuleSet, default_rules
@@ -51,6 +54,7 @@ __all__ = [
     "Catalogue",
     "Category",
     "Contract",
+    "CpvCode",
     "EngineError",
     "Instrument",
     "InstrumentType",
@@ -61,6 +65,8 @@ __all__ = [
     "Money",
     "Phase",
     "Policy",
+    "Portfolio",
+    "PortfolioEntry",
     "Problem",
     "Product",
     "Recommendation",
@@ -75,9 +81,11 @@ __all__ = [
     "__version__",
     "categories",
     "contract_schema",
+    "cpv",
     "default_catalogue",
     "default_rules",
     "instrument_types",
+    "prioritise",
     "product",
     "products",
     "recommend",

@@ -16,16 +16,27 @@ from ._documents import product_to_dict
 from ._errors import InvalidPolicyError, InvalidRuleSetError, SrppError, UnknownNameError, _ProblemsError
 from ._model import Recommendation
 from ._batch import recommend_many
-from ._render import parameters_text, products_table, recommendation_text, rules_text
+from ._cpv import cpv, cpv_problem
+from ._portfolio import Portfolio
+from ._render import (
+    cpv_text,
+    cpv_to_dict,
+    parameters_text,
+    portfolio_csv,
+    portfolio_text,
+    products_table,
+    recommendation_text,
+    rules_text,
+)
 from .rules import Policy, RuleSet, default_rules
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 _PARALLEL_FROM = 2000
 
 
-def examples() -> dict[str, Any]:
+def examples(folder_name: str = "examples") -> dict[str, Any]:
     """The shipped example documents by name (without ``.json``)."""
-    folder = importlib_resources.files("srpp.data").joinpath("examples")
+    folder = importlib_resources.files("srpp.data").joinpath(folder_name)
     return {
         f.name.removesuffix(".json"): f
         for f in sorted(folder.iterdir(), key=lambda f: f.name)
@@ -100,24 +111,33 @@ def _problems_of(exc: _ProblemsError, path: str | None) -> list[str]:
     return [f"{path}: {p}" if path else str(p) for p in exc.problems]
 
 
-def cmd_recommend(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+def _input(args: argparse.Namespace, folder: str) -> tuple[str, str]:
+    """(name of the source, its text) from --example, a FILE or standard input."""
     if args.example:
-        found = examples().get(args.example)
+        found = examples(folder).get(args.example)
         if found is None:
-            names = ", ".join(examples())
+            names = ", ".join(examples(folder))
             raise _BadInput([f"unknown example {args.example!r}; the examples are: {names}"])
-        source, text = f"example {args.example}", found.read_text("utf-8")
-    elif args.file is None:
+        return f"example {args.example}", str(found.read_text("utf-8"))
+    if args.file is None:
         raise _BadInput(["name a FILE (or - for standard input), or an --example"])
-    elif args.file == "-":
-        source, text = "<stdin>", sys.stdin.read()
-    else:
-        source = args.file
-        try:
-            with open(args.file, encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError as exc:
-            raise _BadInput([f"{args.file}: cannot read: {exc.strerror}"]) from None
+    if args.file == "-":
+        return "<stdin>", sys.stdin.read()
+    try:
+        with open(args.file, encoding="utf-8") as fh:
+            return args.file, fh.read()
+    except OSError as exc:
+        raise _BadInput([f"{args.file}: cannot read: {exc.strerror}"]) from None
+
+
+def _recommendations(
+    args: argparse.Namespace, folder: str, out: IO[str], err: IO[str], each: Any = None
+) -> tuple[list[Recommendation], int, int, str]:
+    """Evaluate every contract of the input: (the good ones, how many bad, how many, source).
+
+    The problems of each bad contract go to ``err`` as they are found.
+    """
+    source, text = _input(args, folder)
     policy = Policy.load(args.policy) if args.policy else Policy()
     rules = _load_rules(args.rules, policy)
     docs = read_documents(text, source)
@@ -132,16 +152,57 @@ def cmd_recommend(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
                 print(p, file=err)
         else:
             results.append(rec)
-            if args.format == "json":
-                doc = rec.to_dict()
-                print(json.dumps(doc, ensure_ascii=False, indent=None if len(docs) > 1 else 2), file=out)
+            if each is not None:
+                each(rec, len(docs))
+    return results, bad, len(docs), source
+
+
+def _done(bad: int, total: int, source: str, err: IO[str]) -> int:
+    if bad:
+        print(f"srpp: {bad} of {total} contracts in {source} are not valid", file=err)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def cmd_recommend(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    def print_json(rec: Recommendation, total: int) -> None:
+        doc = rec.to_dict()
+        print(json.dumps(doc, ensure_ascii=False, indent=None if total > 1 else 2), file=out)
+
+    each = print_json if args.format == "json" else None
+    results, bad, total, source = _recommendations(args, "examples", out, err, each)
     if args.format != "json":
         markdown = args.format == "markdown"
         print("\n".join(recommendation_text(r, markdown) for r in results), end="", file=out)
-    if bad:
-        print(f"srpp: {bad} of {len(docs)} contracts in {source} are not valid", file=err)
-        return EXIT_BAD_INPUT
-    return EXIT_OK
+    return _done(bad, total, source, err)
+
+
+def cmd_portfolio(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    results, bad, total, source = _recommendations(args, "portfolios", out, err)
+    portfolio = Portfolio.rank(results)
+    if args.format == "json":
+        print(json.dumps(portfolio.to_dict(), ensure_ascii=False, indent=2), file=out)
+    elif args.format == "csv":
+        print(portfolio_csv(portfolio), end="", file=out)
+    else:
+        print(portfolio_text(portfolio, markdown=args.format == "markdown"), end="", file=out)
+    return _done(bad, total, source, err)
+
+
+def cmd_cpv(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    found, bad = [], 0
+    for code in args.codes:
+        problem = cpv_problem(code)
+        if problem is not None:
+            print(f"srpp: {code}: {problem}", file=err)
+            bad += 1
+        else:
+            found.append(cpv(code))
+    if args.format == "json":
+        print(json.dumps([cpv_to_dict(c) for c in found], ensure_ascii=False, indent=2), file=out)
+    else:
+        print(cpv_text(found, markdown=args.format == "markdown"), end="", file=out)
+    return EXIT_BAD_INPUT if bad else EXIT_OK
 
 
 def cmd_products(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -212,6 +273,20 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
     r.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
     r.set_defaults(func=cmd_recommend)
+
+    po = sub.add_parser("portfolio", help="rank a plan of contracts: where to start")
+    po.add_argument("file", nargs="?", metavar="FILE",
+                    help="contract documents: a JSON list or JSON Lines; - for stdin")  # fmt: skip
+    po.add_argument("--example", metavar="NAME", help="use a shipped example plan (plan-2027)")
+    po.add_argument("--format", choices=(*formats, "csv"), default="text")
+    po.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
+    po.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
+    po.set_defaults(func=cmd_portfolio)
+
+    cp = sub.add_parser("cpv", help="CPV codes: label, product and its risk per tier")
+    cp.add_argument("codes", nargs="+", metavar="CODE", help="a CPV code such as 30213100-6")
+    cp.add_argument("--format", choices=formats, default="text")
+    cp.set_defaults(func=cmd_cpv)
 
     pr = sub.add_parser("products", help="the shipped risk table")
     pr.add_argument("--category", metavar="C")

@@ -29,10 +29,12 @@ from ._model import (
     _plain,
     money_problems,
 )
+from ._cpv import cpv, cpv_problem
 from ._suggest import did_you_mean, unknown
 
 Months = NewType("Months", int)
 ProductId = NewType("ProductId", str)
+CpvId = NewType("CpvId", str)
 E = TypeVar("E", bound=enum.Enum)
 
 
@@ -45,14 +47,15 @@ class _MoneyDoc:
 
 @attrs.frozen
 class _ContractDoc:
-    products: tuple[ProductId, ...]
     value: _MoneyDoc
     duration_months: Months
+    products: tuple[ProductId, ...] = ()
     market_maturity: MarketMaturity = MarketMaturity.UNKNOWN
     contains_conflict_minerals: bool | None = None
     risk_overrides: dict[Tier, RiskLevel] = attrs.Factory(dict)
     id: str | None = None
     title: str | None = None
+    cpv: tuple[CpvId, ...] = ()
 
 
 class _FieldError(ValueError):
@@ -158,6 +161,22 @@ def _converter(catalogue: Any, rates: tuple[tuple[str, Decimal], ...]) -> cattrs
         return ProductId(pid)
 
     conv.register_structure_hook(ProductId, product)
+
+    def cpv_code(value: object, _: object) -> CpvId:
+        problem = cpv_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return CpvId(str(value).strip())
+
+    conv.register_structure_hook(CpvId, cpv_code)
+
+    def cpv_codes(value: object, _: object) -> tuple[CpvId, ...]:
+        if isinstance(value, str) or not isinstance(value, list | tuple):
+            raise TypeError(f"must be a list of CPV codes, got {_type_name(value)} {value!r}")
+        return tuple(cpv_fn(value, tuple[CpvId, ...]))
+
+    cpv_fn = conv.get_structure_hook(tuple[CpvId, ...])
+    conv.register_structure_hook_func(lambda t: t == tuple[CpvId, ...], cpv_codes)
     money_fn = conv.get_structure_hook(_MoneyDoc)
     rate_of = dict(rates)
 
@@ -180,8 +199,6 @@ def _converter(catalogue: Any, rates: tuple[tuple[str, Decimal], ...]) -> cattrs
     def products(value: object, _: object) -> tuple[ProductId, ...]:
         if isinstance(value, str) or not isinstance(value, list | tuple):
             raise TypeError(f"must be a list of product ids, got {_type_name(value)} {value!r}")
-        if not value:
-            raise ValueError("must name at least one product")
         return tuple(products_fn(value, tuple[ProductId, ...]))
 
     products_fn = conv.get_structure_hook(tuple[ProductId, ...])
@@ -209,14 +226,23 @@ def contract_from_dict(
         parsed = conv.structure(dict(doc), _ContractDoc)
     except Exception as exc:  # cattrs groups every problem of the document
         raise InvalidContractError(_problems(exc)) from None
-    seen: set[str] = set()
-    duplicates = [p for p in parsed.products if p in seen or seen.add(p)]  # type: ignore[func-returns-value]
-    if duplicates:
-        raise InvalidContractError(
-            [Problem("products", f"names {duplicates[0]!r} more than once")]
+    problems = []
+    # a CPV code counts once with or without its check digit
+    for key, items in (("products", list(parsed.products)), ("cpv", [c[:8] for c in parsed.cpv])):
+        seen: set[str] = set()
+        for item in items:
+            if item in seen:
+                problems.append(Problem(key, f"names {item!r} more than once"))
+            seen.add(item)
+    if not parsed.products and not parsed.cpv:
+        problems.append(
+            Problem("products", "must name at least one product (or give CPV codes in cpv)")
         )
+    if problems:
+        raise InvalidContractError(problems)
     return Contract(
         products=tuple(catalogue.product(p) for p in parsed.products),
+        cpv=tuple(cpv(c, catalogue) for c in parsed.cpv),
         value=Money(parsed.value.amount, parsed.value.currency, parsed.value.exchange_rate),
         duration_months=parsed.duration_months,
         market_maturity=parsed.market_maturity,
@@ -234,7 +260,10 @@ def contract_to_dict(contract: Contract) -> dict[str, Any]:
         doc["id"] = contract.id
     if contract.title is not None:
         doc["title"] = contract.title
-    doc["products"] = [p.id for p in contract.products]
+    if contract.products or not contract.cpv:
+        doc["products"] = [p.id for p in contract.products]
+    if contract.cpv:
+        doc["cpv"] = [c.code for c in contract.cpv]
     value: dict[str, Any] = {
         "amount": _plain(contract.value.amount),
         "currency": contract.value.currency,

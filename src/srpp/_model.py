@@ -17,6 +17,7 @@ from ._errors import InvalidContractError, Problem
 
 __all__ = [
     "Contract",
+    "CpvCode",
     "Instrument",
     "InstrumentType",
     "MarketMaturity",
@@ -272,9 +273,26 @@ def money_problems(amount: Decimal, currency: str, rate: Decimal | None) -> list
     return problems
 
 
+@attrs.frozen
+class CpvCode:
+    """A CPV code (Common Procurement Vocabulary) with its label and product.
+
+    Attributes:
+        code: The code with its check digit (``"30213100-6"``).
+        label: Its English label in CPV 2008.
+        product: The product of the high-risk list it maps to, or ``None``.
+        mapped_by: The code in srpp's mapping that decided (``None`` if none did).
+    """
+
+    code: str
+    label: str
+    product: Product | None = None
+    mapped_by: str | None = None
+
+
 def _check_products(instance: Contract, attribute: Any, products: tuple[Product, ...]) -> None:
-    if not isinstance(products, tuple) or not products:
-        raise InvalidContractError([Problem("products", "must name at least one product")])
+    if not isinstance(products, tuple):
+        raise InvalidContractError([Problem("products", "must be a tuple of products")])
     for i, p in enumerate(products):
         if not isinstance(p, Product):
             raise InvalidContractError([Problem(f"products[{i}]", f"must be a Product, got {p!r}")])
@@ -294,7 +312,7 @@ class Contract:
     Build one with :meth:`from_dict` from a contract document, or directly from values.
 
     Attributes:
-        products: The products bought, at least one.
+        products: The products bought (at least one, unless CPV codes are given).
         value: Total value excluding VAT, options included.
         duration_months: Duration including options to extend.
         market_maturity: How mature the supplier market is in HRDD.
@@ -302,6 +320,7 @@ class Contract:
         risk_overrides: The buyer's own assessment for some tiers.
         id: The buyer's reference, if any.
         title: A title, if any.
+        cpv: CPV codes of what is bought; they add the products they map to.
     """
 
     products: tuple[Product, ...] = attrs.field(validator=_check_products)
@@ -314,6 +333,24 @@ class Contract:
     risk_overrides: RiskProfile = RiskProfile()
     id: str | None = None
     title: str | None = None
+    cpv: tuple[CpvCode, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        if not self.products and not self.cpv:
+            raise InvalidContractError(
+                [Problem("products", "must name at least one product (or give CPV codes in cpv)")]
+            )
+
+    @functools.cached_property
+    def all_products(self) -> tuple[Product, ...]:
+        """The products named, then those the CPV codes map to, each once."""
+        if not self.cpv:
+            return self.products
+        found = {p.id: p for p in self.products}
+        for c in self.cpv:
+            if c.product is not None:
+                found.setdefault(c.product.id, c.product)
+        return tuple(found.values())
 
     @functools.cached_property
     def risk(self) -> RiskProfile:
@@ -322,7 +359,7 @@ class Contract:
         for tier in _TIER_NAMES:
             level = getattr(self.risk_overrides, tier)
             if level is None:
-                for product in self.products:
+                for product in self.all_products:
                     mine = getattr(product.risk, tier)
                     if mine is not None and (level is None or mine.rank > level.rank):
                         level = mine
@@ -334,7 +371,7 @@ class Contract:
         """Whether the contract involves conflict minerals, from the document or the products."""
         if self.contains_conflict_minerals is not None:
             return self.contains_conflict_minerals
-        return any(p.conflict_minerals for p in self.products)
+        return any(p.conflict_minerals for p in self.all_products)
 
     @classmethod
     def from_dict(

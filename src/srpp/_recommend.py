@@ -251,6 +251,12 @@ class _Plan:
                 )  # fmt: skip
             )
         notes = list(self.notes)
+        notes += [
+            f"CPV {c.code} ({c.label}) is not a product on DFØ's high-risk list, so srpp knows "
+            "nothing of its risk: assess it yourself before relying on this recommendation."
+            for c in contract.cpv
+            if c.product is None
+        ]
         absent = [note for name, note in self.absent_notes if name not in out.derived]
         notes += absent
         if not instruments and not absent:

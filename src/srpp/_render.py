@@ -104,7 +104,8 @@ def recommendation_text(rec: Recommendation, markdown: bool = False) -> str:
         value += f" ({c.value.currency} {_money(c.value.amount)} at {c.value.exchange_rate})"
     risk = ", ".join(f"{t.label} {_level(rec.risk[t])}" for t in Tier)
     facts = [
-        ("Products", ", ".join(p.name for p in c.products)),
+        ("Products", ", ".join(p.name for p in c.all_products) or "none on the high-risk list"),
+        *([("CPV codes", "; ".join(f"{x.code} {x.label}" for x in c.cpv))] if c.cpv else []),
         ("Value", value),
         ("Duration", f"{c.duration_months} months"),
         ("Market maturity", c.market_maturity.value),
@@ -167,3 +168,88 @@ def products_table(products: Iterable[Product], markdown: bool = False) -> str:
         return "\n".join(lines) + "\n"
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows) + "\n"
+
+
+def _strength_list(instruments: Iterable[Any]) -> str:
+    return ", ".join(f"{i.id} ({i.strength.value})" for i in instruments) or "none"
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def portfolio_text(portfolio: Any, markdown: bool = False) -> str:
+    """A ranking a buyer can act on: rank, contract, risk, value, shares, instruments."""
+    head = ("rank", "contract", "high-risk", "priority", "value NOK", "months", "share", "cumulative",
+            "instruments")  # fmt: skip
+    rows = []
+    for e in portfolio:
+        c = e.contract
+        rows.append((
+            str(e.rank), " ".join(x for x in (c.id, c.title) if x) or "-",
+            "yes" if e.high_risk else "no", "yes" if e.priority else "no", _money(c.value.nok),
+            str(c.duration_months), _pct(e.share), _pct(e.cumulative_share),
+            _strength_list(e.instruments),
+        ))  # fmt: skip
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(lines) + "\n"
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head) - 1)]
+    lines = []
+    for r in (head, *rows):
+        cells = [c.ljust(w) if i in (1, 2, 3) else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        lines.append("  ".join(cells) + "  " + r[-1])
+    risky = sum(1 for e in portfolio if e.high_risk)
+    lines.append("")
+    lines.append(f"{risky} of {len(portfolio)} contracts are high-risk, "
+                 f"worth NOK {_money(portfolio.high_risk_spend)} together.")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def portfolio_csv(portfolio: Any) -> str:
+    """The ranking as CSV, one contract a row."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["rank", "id", "title", "high_risk", "priority", "value_nok", "duration_months",
+                "share", "cumulative_share", "instruments"])  # fmt: skip
+    for e in portfolio:
+        c = e.contract
+        w.writerow([e.rank, c.id or "", c.title or "", e.high_risk, e.priority, c.value.nok,
+                    c.duration_months, f"{e.share:.6f}", f"{e.cumulative_share:.6f}",
+                    ";".join(f"{i.id}:{i.strength.value}" for i in e.instruments)])  # fmt: skip
+    return buf.getvalue()
+
+
+def cpv_to_dict(code: Any) -> dict[str, Any]:
+    """A looked-up CPV code as a document."""
+    p = code.product
+    return {
+        "code": code.code,
+        "label": code.label,
+        "product": None if p is None else p.id,
+        "mapped_by": code.mapped_by,
+        "risk": None if p is None else p.risk.to_dict(),
+    }
+
+
+def cpv_text(codes: Iterable[Any], markdown: bool = False) -> str:
+    """Each code's label, the product it maps to, and that product's risk per tier."""
+    out = []
+    for c in codes:
+        p = c.product
+        if p is None:
+            what = "not a product on DFØ's high-risk list: assess its risk yourself"
+            risk = ""
+        else:
+            what = f"{p.id} ({p.name})"
+            risk = ", ".join(f"{t.label} {_level(p.risk[t])}" for t in Tier)
+        via = f" [mapped by {c.mapped_by}]" if c.mapped_by and c.mapped_by != c.code else ""
+        if markdown:
+            out.append(f"- **{c.code}** {c.label}: {what}{via}" + (f"; risk: {risk}" if risk else ""))
+        else:
+            out.append(f"{c.code}  {c.label}\n  product: {what}{via}" + (f"\n  risk:    {risk}" if risk else ""))
+    return "\n".join(out) + "\n"

@@ -14,8 +14,8 @@ def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
     """JSON Schema (draft 2020-12) for contract documents over a catalogue's products.
 
     srpp ships it for the default catalogue as ``srpp/data/contract.schema.json``.
-    Validation by srpp itself is stricter only in what JSON Schema cannot say (an amount in
-    NOK after conversion, for instance); every document srpp accepts is valid here.
+    Validation by srpp itself is stricter only in what JSON Schema cannot say (whether a
+    CPV code exists in CPV 2008, for instance); every document srpp accepts is valid here.
     """
     from ._documents import _ContractDoc, _MoneyDoc
 
@@ -28,8 +28,12 @@ def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
         "id": {"type": "string"},
         "title": {"type": "string"},
         "products": {
-            "type": "array", "minItems": 1, "uniqueItems": True,
+            "type": "array", "uniqueItems": True,
             "items": {"enum": sorted(cat.ids())},
+        },
+        "cpv": {
+            "type": "array", "uniqueItems": True,
+            "items": {"type": "string", "pattern": r"^\s*[0-9]{8}(-[0-9])?\s*$"},
         },
         "value": {
             "type": "object",
@@ -59,6 +63,10 @@ def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
         "title": "srpp contract document",
         "type": "object",
         "additionalProperties": False,
-        "required": ["products", "value", "duration_months"],
+        "required": ["value", "duration_months"],
+        "anyOf": [
+            {"required": ["products"], "properties": {"products": {"minItems": 1}}},
+            {"required": ["cpv"], "properties": {"cpv": {"minItems": 1}}},
+        ],
         "properties": props,
     }

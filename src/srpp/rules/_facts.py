@@ -134,7 +134,7 @@ def _minerals(contract: Contract) -> bool:
 
 
 def _product_count(contract: Contract) -> int:
-    return len(contract.products)
+    return len(contract.all_products)
 
 
 DEFAULT_FACTS: tuple[Fact, ...] = (
