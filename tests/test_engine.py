@@ -150,6 +150,19 @@ class TestThreads:
 
 
 class TestLimits:
+    def test_two_tests_of_one_instrument_in_one_rule_fire_on_one_fact(self) -> None:
+        """Recommended(x, consider) and Recommended(x, should) together: one should-fact suffices."""
+        from srpp.rules import AllOf, Recommended
+
+        rs = RuleSet([
+            Rule("r1", Compare("value", ">=", 0), Recommend("selection-criterion", "should"), "r", ("s",)),
+            Rule("r3", AllOf((Recommended("selection-criterion", "consider"),
+                              Recommended("selection-criterion", "should"))),
+                 Recommend("market-dialogue", "consider"), "r", ("s",)),
+        ])  # fmt: skip
+        c = Contract((srpp.product("laptops"),), srpp.Money(1), 1)
+        assert srpp.recommend(c, rules=rs).fired == ("r1", "r3")
+
     def test_a_contract_matching_too_many_conditions_gives_a_clear_error(self) -> None:
         """100 rules that all match one contract exceed the engine's 64 simultaneous matches."""
         rules = [Rule(f"r{i}", Compare("value", ">=", i * 1000), Recommend("market-dialogue", "consider"),
@@ -195,5 +208,8 @@ class TestLimits:
         assert compiled() is not None
         srpp.recommend(sample(1)[0], rules=rs)  # recommend's own cache must not keep it alive
         del rs
+        # the rule set may sit in a cycle, and the plan cached for it in another: the first
+        # collection frees the rule set (and drops the cache entry), the second the plan
+        gc.collect()
         gc.collect()
         assert compiled() is None

@@ -138,6 +138,21 @@ class _Compiler:
         return alts
 
 
+def _merge(refs: frozenset[Ref]) -> frozenset[Ref]:
+    """One join per concluded fact: the engine binds each pattern of a rule to a different
+    fact, so two tests of one instrument (at least consider, at least should) would need two
+    instrument facts and never fire on one. The strongest test implies the others."""
+    strongest: dict[int, Ref] = {}
+    derived = set()
+    for ref in refs:
+        if ref[0] == _INSTRUMENT:
+            if ref[1] not in strongest or ref[2] > strongest[ref[1]][2]:
+                strongest[ref[1]] = ref
+        else:
+            derived.add(ref)
+    return frozenset(derived) | frozenset(strongest.values())
+
+
 def _ref_pattern(ref: Ref) -> Expr:
     if ref[0] == _DERIVED:
         return {"$and": [{"_k": _DERIVED}, {"_n": ref[1]}]}
@@ -163,6 +178,7 @@ def to_engine(rs: RuleSet) -> tuple[dict[str, Any], dict[str, tuple[int, str | N
                     "_s": then.strength.rank}  # fmt: skip
         assertion = json.dumps({"sid": _SID, **fact}, separators=(",", ":"))
         for j, (exprs, refs) in enumerate(comp.dnf(rule.when)):
+            refs = _merge(refs)
             contract = [{"_k": _CONTRACT}, *exprs]
             patterns = [{"m": {"$and": contract} if len(contract) > 1 else contract[0]}]
             patterns += [{f"d{k}": _ref_pattern(ref)} for k, ref in enumerate(sorted(refs))]
