@@ -59,3 +59,38 @@ def test_contracts_with_products_outside_the_catalogue_still_travel() -> None:
 
     cs = [srpp.Contract((DRONES,), srpp.Money(8_000_000), 12), *sample(20)]
     assert list(srpp.recommend_many(cs, workers=2)) == [srpp.recommend(c) for c in cs]
+
+
+def test_spawned_workers_give_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where fork is not used (other threads, other systems), spawned workers agree too."""
+    from srpp import _batch
+
+    monkeypatch.setattr(_batch, "_can_fork", lambda: False)
+    cs = sample(300)
+    docs = [c.to_dict() for c in cs[:50]]
+    assert list(srpp.recommend_many(cs, workers=2)) == [srpp.recommend(c) for c in cs]
+    assert list(srpp.recommend_many(docs, workers=2)) == [srpp.recommend(d) for d in docs]
+
+
+def test_blocks_follow_each_other_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several blocks of forked workers, and a last chunk shorter than the rest."""
+    from srpp import _batch
+
+    monkeypatch.setattr(_batch, "_BLOCK", 700)
+    cs = sample(150)
+    many = [cs[i % 150] for i in range(1601)]
+    assert list(srpp.recommend_many(many, workers=2)) == [srpp.recommend(c) for c in many]
+
+
+def test_an_unexpected_error_in_a_worker_reaches_the_caller() -> None:
+    """A bug in downstream code (a fact that raises) surfaces as the same exception."""
+    from srpp.rules import Fact, FactKind, Holds, Recommend, Rule, default_rules
+
+    rs = default_rules().with_facts(Fact("boom", FactKind.BOOL, "boom", _explode)).with_rules(
+        Rule("uses-boom", Holds("boom"), Recommend("market-dialogue", "should"), "r", ("s",)))
+    with pytest.raises(ZeroDivisionError):
+        list(srpp.recommend_many(sample(10), rules=rs, workers=2))
+
+
+def _explode(contract: srpp.Contract) -> bool:
+    return 1 / 0 > 0

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import collections
+import gc
 import itertools
 import multiprocessing
 import os
+import sys
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from queue import Empty
 from typing import Any
 
-from ._errors import SrppError
 from ._catalogue import default_catalogue
-from ._model import Contract, Instrument, MarketMaturity, Money, Phase, Recommendation, RiskProfile, Strength
+from ._errors import SrppError
+from ._model import (
+    Contract,
+    Instrument,
+    MarketMaturity,
+    Money,
+    Phase,
+    Recommendation,
+    RiskProfile,
+    Strength,
+)
 from ._recommend import as_policy, recommend
 from .rules._model import Policy, RuleSet
 
@@ -119,6 +133,114 @@ def _unchunk(items: list[Any], results: list[Any]) -> Iterator[Any]:
             yield result
 
 
+_BLOCK = 50_000
+_shared: list[Any] = []  # in a forked worker: the block of contracts being evaluated
+
+
+def _can_fork() -> bool:
+    """Fork only where it exists and no other thread runs, which a fork could catch holding
+    a lock; elsewhere workers are spawned."""
+    return (
+        sys.platform.startswith("linux")  # macOS offers fork, but its system libraries break
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
+def _init_forked(rules: RuleSet | None, policy: Policy, catalogue: Any) -> None:
+    """In a forked worker: fresh caches (so no compiled rule set or lock of the parent is
+    used) and the arguments."""
+    from . import _recommend
+    from .rules import _engine
+
+    gc.freeze()  # the parent's objects: never collected here, so never walked (or copied)
+    _recommend._plans = weakref.WeakKeyDictionary()
+    _recommend._plans_lock = threading.Lock()
+    _engine._cache = weakref.WeakKeyDictionary()
+    _engine._cache_lock = threading.Lock()
+    _init(rules, policy, catalogue)
+
+
+def _range(start: int, stop: int, keep: bool) -> list[Any]:
+    """Evaluate ``_shared[start:stop]`` in a forked worker; Contracts are not sent back."""
+    return [
+        _pack(r, not isinstance(item, Contract)) if isinstance(r, Recommendation) else r
+        for item in _shared[start:stop]
+        for r in (_one(item, _worker_args, keep),)
+    ]
+
+
+def _work_forked(k: int, n: int, size: int, args: tuple[Any, ...], keep: bool, out: Any) -> None:
+    """A forked worker: every n-th range of the shared block, from the k-th, in order."""
+    try:
+        _init_forked(*args)
+        for start in range(k * _CHUNK, size, n * _CHUNK):
+            out.put(("ok", _range(start, min(start + _CHUNK, size), keep)))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which re-raises
+        out.put(("error", exc))
+    finally:
+        out.close()
+        out.join_thread()
+
+
+def _forked(
+    contracts: Iterable[Any], n: int, rules: RuleSet | None, policy: Policy, catalogue: Any,
+    keep: bool,
+) -> Iterator[Any]:  # fmt: skip
+    """Blocks of contracts evaluated by forked workers, which read the contracts from the
+    memory they share with this process. Worker k takes ranges k, k + n, ... of a block and
+    streams packed results on a queue of its own; nothing is fed to the workers, and only
+    packed results cross."""
+    ctx = multiprocessing.get_context("fork")
+    global _shared
+    it = iter(contracts)
+    while block := list(itertools.islice(it, _BLOCK)):
+        _shared = block
+        queues = [ctx.Queue() for _ in range(n)]
+        procs = [
+            ctx.Process(target=_work_forked, args=(k, n, len(block), (rules, policy, catalogue), keep,
+                                                   queues[k]), daemon=True)  # fmt: skip
+            for k in range(n)
+        ]
+        try:
+            for p in procs:
+                p.start()
+            for i, start in enumerate(range(0, len(block), _CHUNK)):
+                # unpickling and rebuilding a chunk makes thousands of objects at once; the
+                # collector, triggered by each few hundred, would walk every result the caller
+                # already holds each time (measured: most of this process's time). It runs
+                # again as usual before the results are handed on.
+                enabled = gc.isenabled()
+                gc.disable()
+                try:
+                    status, payload = _get(queues[i % n], procs[i % n])
+                    results = None if status == "error" else list(_unchunk(block[start : start + _CHUNK], payload))
+                finally:
+                    if enabled:
+                        gc.enable()
+                if results is None:
+                    raise payload
+                yield from results
+        finally:
+            _shared = []
+            for p in procs:
+                if p.is_alive():
+                    p.terminate()
+                p.join()
+            for q in queues:
+                q.close()
+
+
+def _get(queue: Any, proc: Any) -> tuple[str, Any]:
+    """The next message of a worker; an error if the worker died without one."""
+    while True:
+        try:
+            return queue.get(timeout=1.0)  # type: ignore[no-any-return]
+        except Empty:
+            if not proc.is_alive():
+                raise SrppError(f"a worker process died (exit code {proc.exitcode})") from None
+
+
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(items)
     while chunk := list(itertools.islice(it, size)):
@@ -137,9 +259,12 @@ def recommend_many(
     """Recommend for many contracts, yielding results in input order.
 
     Results are identical to calling :func:`~srpp.recommend` on each contract in turn. With
-    more than one worker, contracts are evaluated in chunks on worker processes; the rule
-    set, the policy and the catalogue travel to each worker as data and compile once there.
-    Facts and products defined by downstream code must then be importable (module level).
+    more than one worker, contracts are evaluated in chunks on worker processes, and each
+    worker compiles the rule set once. On Linux, when no other thread runs, the workers are
+    forked per block of 50,000 contracts and read the contracts from memory they share with
+    this process; otherwise they are spawned, the rule set, policy and catalogue travel to
+    them as data, and the calling script needs the usual ``if __name__ == "__main__":``
+    guard. Facts and products defined by downstream code must then be importable.
 
     Args:
         contracts: Contracts or contract documents.
@@ -164,7 +289,10 @@ def recommend_many(
         for item in contracts:
             yield _one(item, kwargs, return_exceptions)
         return
-    # spawn: a fresh interpreter per worker, so no lock or engine handle is inherited mid-use
+    if _can_fork():
+        yield from _forked(contracts, n, rules, pol, catalogue, return_exceptions)
+        return
+    # spawn: a fresh interpreter per worker; contracts and results cross as plain tuples
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init, initargs=(rules, pol, catalogue)) as pool:
         pending: collections.deque[tuple[list[Any], Future[list[Any]]]] = collections.deque()

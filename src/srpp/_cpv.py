@@ -14,7 +14,6 @@ import functools
 import io
 import json
 import re
-from typing import Any
 
 import importlib_resources
 
