@@ -9,7 +9,6 @@ import multiprocessing
 import os
 import sys
 import threading
-import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from queue import Empty
@@ -154,10 +153,8 @@ def _init_forked(rules: RuleSet | None, policy: Policy, catalogue: Any) -> None:
     from .rules import _engine
 
     gc.freeze()  # the parent's objects: never collected here, so never walked (or copied)
-    _recommend._plans = weakref.WeakKeyDictionary()
-    _recommend._plans_lock = threading.Lock()
-    _engine._cache = weakref.WeakKeyDictionary()
-    _engine._cache_lock = threading.Lock()
+    _recommend._plan.reset()
+    _engine.compiled.reset()
     _init(rules, policy, catalogue)
 
 

@@ -17,6 +17,7 @@ import attrs
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError
 
+from ._cpv import cpv, cpv_problem
 from ._errors import InvalidContractError, Problem
 from ._model import (
     Contract,
@@ -29,7 +30,6 @@ from ._model import (
     _plain,
     money_problems,
 )
-from ._cpv import cpv, cpv_problem
 from ._suggest import did_you_mean, unknown
 
 Months = NewType("Months", int)
@@ -170,13 +170,7 @@ def _converter(catalogue: Any, rates: tuple[tuple[str, Decimal], ...]) -> cattrs
 
     conv.register_structure_hook(CpvId, cpv_code)
 
-    def cpv_codes(value: object, _: object) -> tuple[CpvId, ...]:
-        if isinstance(value, str) or not isinstance(value, list | tuple):
-            raise TypeError(f"must be a list of CPV codes, got {_type_name(value)} {value!r}")
-        return tuple(cpv_fn(value, tuple[CpvId, ...]))
-
-    cpv_fn = conv.get_structure_hook(tuple[CpvId, ...])
-    conv.register_structure_hook_func(lambda t: t == tuple[CpvId, ...], cpv_codes)
+    _list_of(conv, tuple[CpvId, ...], "CPV codes")
     money_fn = conv.get_structure_hook(_MoneyDoc)
     rate_of = dict(rates)
 
@@ -196,14 +190,20 @@ def _converter(catalogue: Any, rates: tuple[tuple[str, Decimal], ...]) -> cattrs
 
     conv.register_structure_hook(_MoneyDoc, money)
 
-    def products(value: object, _: object) -> tuple[ProductId, ...]:
-        if isinstance(value, str) or not isinstance(value, list | tuple):
-            raise TypeError(f"must be a list of product ids, got {_type_name(value)} {value!r}")
-        return tuple(products_fn(value, tuple[ProductId, ...]))
-
-    products_fn = conv.get_structure_hook(tuple[ProductId, ...])
-    conv.register_structure_hook_func(lambda t: t == tuple[ProductId, ...], products)
+    _list_of(conv, tuple[ProductId, ...], "product ids")
     return conv
+
+
+def _list_of(conv: cattrs.Converter, kind: Any, what: str) -> None:
+    """Structure ``kind`` (a tuple type) only from a JSON list, never from a string."""
+    base = conv.get_structure_hook(kind)
+
+    def hook(value: object, _: object) -> Any:
+        if isinstance(value, str) or not isinstance(value, list | tuple):
+            raise TypeError(f"must be a list of {what}, got {_type_name(value)} {value!r}")
+        return tuple(base(value, kind))
+
+    conv.register_structure_hook_func(lambda t: t == kind, hook)
 
 
 def contract_from_dict(

@@ -5,12 +5,11 @@ from __future__ import annotations
 import functools
 import operator
 import re
-import threading
-import weakref
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from ._cache import WeakCache
 from ._model import (
     Contract,
     Instrument,
@@ -23,7 +22,18 @@ from .rules import default_rules
 from .rules._check import walk
 from .rules._engine import Compiled, compiled
 from .rules._facts import Fact, FactKind
-from .rules._model import AllOf, AnyOf, Compare, Condition, Derive, Holds, Policy, Recommend, Recommended, RuleSet
+from .rules._model import (
+    AllOf,
+    AnyOf,
+    Compare,
+    Condition,
+    Derive,
+    Holds,
+    Policy,
+    Recommend,
+    Recommended,
+    RuleSet,
+)
 
 __all__ = ["recommend"]
 
@@ -273,21 +283,8 @@ class _Plan:
         )
 
 
-_plans: weakref.WeakKeyDictionary[RuleSet, _Plan] = weakref.WeakKeyDictionary()
-_plans_lock = threading.Lock()
-
-
-def _plan(rs: RuleSet) -> _Plan:
-    """The plan of a rule set, made once and kept while the rule set lives."""
-    try:
-        return _plans[rs]
-    except KeyError:
-        pass
-    with _plans_lock:
-        found = _plans.get(rs)
-        if found is None:
-            found = _plans[rs] = _Plan(rs)
-        return found
+_plan: WeakCache[RuleSet, _Plan] = WeakCache(_Plan)
+"""The plan of a rule set, made once and kept while the rule set lives."""
 
 
 @functools.lru_cache(maxsize=32)

@@ -34,13 +34,13 @@ import os
 import platform
 import re
 import threading
-import weakref
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import durable_rules_engine as _dre
 
+from .._cache import WeakCache
 from .._errors import EngineError, RuleSetTooLargeError
 from .._model import RiskLevel
 from ._facts import Fact, FactKind
@@ -292,19 +292,6 @@ class Compiled:
                 pass
 
 
-_cache: weakref.WeakKeyDictionary[RuleSet, Compiled] = weakref.WeakKeyDictionary()
-_cache_lock = threading.Lock()
-
-
-def compiled(rs: RuleSet) -> Compiled:
-    """The compiled form of a rule set, compiled once and kept while the rule set lives."""
-    try:
-        return _cache[rs]
-    except KeyError:
-        pass
-    with _cache_lock:
-        found = _cache.get(rs)
-        if found is None:
-            found = _cache[rs] = Compiled(rs)
-        return found
+compiled: WeakCache[RuleSet, Compiled] = WeakCache(Compiled)
+"""The compiled form of a rule set, compiled once and kept while the rule set lives."""
 
