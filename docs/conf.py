@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import srpp
-from srpp._render import parameters_text, products_table, rules_text
+from srpp._writers.text import parameters_text, products_table, rules_text
 from srpp.rules import default_rules
 
 project = "srpp"

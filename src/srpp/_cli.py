@@ -12,13 +12,13 @@ import importlib_resources
 
 from . import __version__
 from ._catalogue import default_catalogue, instrument_types
-from ._documents import product_to_dict
+from ._readers.documents import product_to_dict
 from ._errors import InvalidPolicyError, InvalidRuleSetError, SrppError, UnknownNameError, _ProblemsError
 from ._model import Recommendation
 from ._batch import recommend_many
 from ._cpv import cpv, cpv_problem
 from ._portfolio import Portfolio
-from ._render import (
+from ._writers.text import (
     cpv_text,
     cpv_to_dict,
     parameters_text,

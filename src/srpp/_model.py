@@ -397,13 +397,13 @@ class Contract:
         >>> c.risk.raw_material
         <RiskLevel.VERY_HIGH: 'very_high'>
         """
-        from ._documents import contract_from_dict
+        from ._readers.documents import contract_from_dict
 
         return contract_from_dict(doc, catalogue=catalogue, exchange_rates=exchange_rates)
 
     def to_dict(self) -> dict[str, Any]:
         """The contract document, normalised; ``Contract.from_dict`` reads it back."""
-        from ._documents import contract_to_dict
+        from ._readers.documents import contract_to_dict
 
         return contract_to_dict(self)
 

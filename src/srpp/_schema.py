@@ -17,7 +17,7 @@ def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
     Validation by srpp itself is stricter only in what JSON Schema cannot say (whether a
     CPV code exists in CPV 2008, for instance); every document srpp accepts is valid here.
     """
-    from ._documents import _ContractDoc, _MoneyDoc
+    from ._readers.documents import _ContractDoc, _MoneyDoc
 
     cat = default_catalogue() if catalogue is None else catalogue
     fields = {a.name for a in attrs.fields(_ContractDoc)}

@@ -6,8 +6,8 @@ import textwrap
 from collections.abc import Iterable
 from typing import Any
 
-from ._model import Phase, Product, Recommendation, RiskLevel, Tier
-from .rules._model import AllOf, AnyOf, Compare, Condition, Derive, Holds, Recommend, Recommended, Rule, RuleSet
+from .._model import Phase, Product, Recommendation, RiskLevel, Tier
+from ..rules._model import AllOf, AnyOf, Compare, Condition, Derive, Holds, Recommend, Recommended, Rule, RuleSet
 
 _OPS = {"==": "is", "!=": "is not", "<": "below", "<=": "at most", ">": "above", ">=": "at least"}
 

@@ -17,9 +17,9 @@ import attrs
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError
 
-from ._cpv import cpv, cpv_problem
-from ._errors import InvalidContractError, Problem
-from ._model import (
+from .._cpv import cpv, cpv_problem
+from .._errors import InvalidContractError, Problem
+from .._model import (
     Contract,
     MarketMaturity,
     Money,
@@ -30,7 +30,7 @@ from ._model import (
     _plain,
     money_problems,
 )
-from ._suggest import did_you_mean, unknown
+from .._suggest import did_you_mean, unknown
 
 Months = NewType("Months", int)
 ProductId = NewType("ProductId", str)
@@ -213,7 +213,7 @@ def contract_from_dict(
     exchange_rates: Mapping[str, Decimal | int | float | str] | None = None,
 ) -> Contract:
     """See :meth:`srpp.Contract.from_dict`."""
-    from ._catalogue import default_catalogue
+    from .._catalogue import default_catalogue
 
     catalogue = default_catalogue() if catalogue is None else catalogue
     if not isinstance(doc, Mapping):
