@@ -13,13 +13,7 @@ safeguards follow the measurements in the project's ENGINE notes:
 - ints for levels, money (øre) and choices, booleans for booleans, no floats at all;
 - property names checked for hash collisions when the rule set is built (``_check.py``);
 - engine error codes become :class:`~srpp.EngineError` and its subclasses;
-- on glibc, the heap keeps 4 MiB of headroom at its top (``M_TOP_PAD``) and blocks up to
-  that size come from the heap (``M_MMAP_THRESHOLD``): each session's memory is allocated
-  and freed again, and depending on the allocator's history glibc otherwise shrinks and
-  regrows the heap, or maps and unmaps the block, on every evaluation (two system calls
-  and fresh page faults each time; measured at 3 to 8 times the engine's own work, and
-  varying from process to process). ``SRPP_MALLOC_TOP_PAD=0`` leaves the allocator alone;
-  another number of bytes sets a different headroom.
+- no process-wide setting is changed: the host's memory allocator is left alone.
 
 Chaining runs inside the engine: when a rule fires, its conclusion is asserted as a fact
 of the same session, and rules that join on it fire in turn.
@@ -27,11 +21,7 @@ of the same session, and rules that join on it fire in turn.
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import json
-import os
-import platform
 import re
 import threading
 from collections.abc import Mapping
@@ -189,28 +179,6 @@ def to_engine(rs: RuleSet) -> tuple[dict[str, Any], dict[str, tuple[int, str | N
     return definition, actions, used
 
 
-_M_TOP_PAD, _M_MMAP_THRESHOLD = -2, -3  # glibc's mallopt parameter numbers
-_TOP_PAD = 4 << 20
-
-
-@functools.cache
-def _keep_heap_headroom() -> None:
-    """Ask glibc to keep headroom at the top of the heap (see the module docstring)."""
-    pad = os.environ.get("SRPP_MALLOC_TOP_PAD", str(_TOP_PAD))
-    if not pad.isdigit() or int(pad) == 0 or platform.libc_ver()[0] != "glibc":
-        return
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # not glibc after all, or a static build
-        return
-    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-    value = min(int(pad), 2**30)
-    mallopt(_M_TOP_PAD, value)
-    # setting one parameter freezes glibc's dynamic mmap threshold at 128 KiB; raise it too,
-    # or the session's block moves from the heap top to a fresh mmap per evaluation
-    mallopt(_M_MMAP_THRESHOLD, value)
-
-
 class Compiled:
     """A rule set compiled onto its own durable-rules handle.
 
@@ -219,7 +187,6 @@ class Compiled:
     """
 
     def __init__(self, rs: RuleSet) -> None:
-        _keep_heap_headroom()
         definition, self._actions, self.facts = to_engine(rs)
         self._encoders = [(f.name, f.kind, f) for f in self.facts]
         self._lock = threading.Lock()
