@@ -58,6 +58,9 @@ BAD_DOCUMENTS: list[tuple[str, dict[str, Any], str]] = [
     ("negative amount", with_(value={"amount": -5}), "value.amount"),
     ("amount is a boolean", with_(value={"amount": True}), "value.amount"),
     ("amount is not a number", with_(value={"amount": "lots"}), "value.amount"),
+    ("amount is ambiguous", with_(value={"amount": "150.000"}), "value.amount"),
+    ("amount grouped by commas", with_(value={"amount": "1,000,000"}), "value.amount"),
+    ("amount with an exponent", with_(value={"amount": "1e6"}), "value.amount"),
     ("amount is NaN text", with_(value={"amount": "NaN"}), "value.amount"),
     ("amount is infinite", with_(value={"amount": math.inf}), "value.amount"),
     ("unknown key in value", with_(value={"amount": 1, "vat": 0}), "value.vat"),
@@ -132,6 +135,19 @@ class TestGoodDocuments:
         """Exact amounts can be written as strings."""
         c = Contract.from_dict(with_(value={"amount": "1300000.50"}))
         assert str(c.value.amount) == "1300000.50"
+
+    @pytest.mark.parametrize(
+        ("text", "amount"),
+        [("1 000 000", "1000000"), ("1\u00a0000\u00a0000,50", "1000000.50"), ("24\u202f000\u202f000", "24000000")],
+    )
+    def test_amounts_may_be_written_the_norwegian_way(self, text: str, amount: str) -> None:
+        """Spaces (normal or no-break) between thousands and a decimal comma."""
+        assert str(Contract.from_dict(with_(value={"amount": text})).value.amount) == amount
+
+    def test_an_ambiguous_amount_says_how_to_write_it(self) -> None:
+        """"150.000" could be 150 or 150 000: the message offers both spellings."""
+        msg = problems(with_(value={"amount": "150.000"}))["value.amount"]
+        assert "ambiguous" in msg and '"150 000"' in msg and "150000" in msg
 
     @given(contracts())
     def test_contracts_round_trip_through_their_document(self, c: Contract) -> None:

@@ -39,3 +39,9 @@ def test_the_design_example_validates() -> None:
 def test_every_bad_document_of_the_test_suite_is_invalid(case: str, doc: Any, field: str) -> None:
     """Each bad-input case is rejected by the schema too."""
     assert not VALIDATOR.is_valid(doc)
+
+
+@pytest.mark.parametrize("amount", ["1 000 000", "1\u00a0000\u00a0000,50", "1300000.50", "0,125"])
+def test_norwegian_amounts_validate(amount: str) -> None:
+    """Amounts srpp.parse_amount reads are valid in the schema too."""
+    VALIDATOR.validate({"products": ["laptops"], "value": {"amount": amount}, "duration_months": 1})

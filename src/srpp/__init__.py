@@ -14,10 +14,12 @@ for Public and Financial Management).
 
 from __future__ import annotations
 
+from ._amount import parse_amount
 from ._batch import recommend_many
 from ._catalogue import Catalogue, categories, default_catalogue, instrument_types, product, products
 from ._errors import (
     EngineError,
+    InvalidAmountError,
     InvalidContractError,
     InvalidPolicyError,
     InvalidRuleSetError,
@@ -58,6 +60,7 @@ __all__ = [
     "EngineError",
     "Instrument",
     "InstrumentType",
+    "InvalidAmountError",
     "InvalidContractError",
     "InvalidPolicyError",
     "InvalidRuleSetError",
@@ -85,6 +88,7 @@ __all__ = [
     "default_catalogue",
     "default_rules",
     "instrument_types",
+    "parse_amount",
     "prioritise",
     "product",
     "products",

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "EngineError",
+    "InvalidAmountError",
     "InvalidContractError",
     "InvalidPolicyError",
     "InvalidRuleSetError",
@@ -81,6 +82,13 @@ class InvalidPolicyError(_ProblemsError, ValueError):
     what = "policy"
 
 
+class InvalidAmountError(SrppError, ValueError):
+    """Text or a value that is not an amount of money, or is ambiguous (``"150.000"``).
+
+    The message says what was given and how to write it; readers add the field it was in.
+    """
+
+
 class UnknownNameError(SrppError, LookupError):
     """A product, category or instrument id that the catalogue does not know."""
 
@@ -100,6 +108,6 @@ class RuleSetTooLargeError(EngineError):
     """A rule set needs more simultaneous matches than durable-rules can hold."""
 
 
-for _cls in (SrppError, InvalidContractError, InvalidRuleSetError, InvalidPolicyError,
-             UnknownNameError, EngineError, RuleSetTooLargeError, Problem):  # fmt: skip
+for _cls in (SrppError, InvalidAmountError, InvalidContractError, InvalidRuleSetError,
+             InvalidPolicyError, UnknownNameError, EngineError, RuleSetTooLargeError, Problem):  # fmt: skip
     _cls.__module__ = "srpp"  # users see (and pickle) the public name

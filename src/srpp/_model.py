@@ -13,7 +13,8 @@ from typing import Any
 
 import attrs
 
-from ._errors import InvalidContractError, Problem
+from ._amount import parse_amount
+from ._errors import InvalidAmountError, InvalidContractError, Problem
 
 __all__ = [
     "Contract",
@@ -208,8 +209,11 @@ class Category:
     name: str
 
 
-def _decimal(value: Decimal | int | float | str) -> Decimal:
-    return Decimal(str(value) if isinstance(value, float) else value)
+def _amount(value: Decimal | int | float | str) -> Decimal:
+    try:
+        return parse_amount(value)
+    except InvalidAmountError as exc:
+        raise InvalidContractError([Problem("value.amount", str(exc))]) from None
 
 
 def _optional_decimal(value: Decimal | int | float | str | None) -> Decimal | None:
@@ -225,13 +229,18 @@ MAX_AMOUNT = Decimal(10) ** 13
 class Money:
     """An exact amount of money, excluding VAT.
 
+    >>> Money("1 300 000,50").amount
+    Decimal('1300000.50')
+
     Attributes:
-        amount: The amount in ``currency``.
+        amount: The amount in ``currency``: a number, or text as :func:`srpp.parse_amount`
+            reads it (``"1 000 000"``, ``"1 000 000,50"``; ambiguous ``"150.000"`` is refused
+            with :class:`~srpp.InvalidContractError`).
         currency: ISO 4217 code, ``"NOK"`` by default.
         exchange_rate: NOK per unit of ``currency``; required unless the currency is NOK.
     """
 
-    amount: Decimal = attrs.field(converter=_decimal)
+    amount: Decimal = attrs.field(converter=_amount)
     currency: str = "NOK"
     exchange_rate: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
 

@@ -24,6 +24,12 @@ def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
     money = {a.name for a in attrs.fields(_MoneyDoc)}
     number = {"type": "number", "minimum": 0, "exclusiveMaximum": int(MAX_AMOUNT)}
     decimal_text = {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*$"}
+    # what srpp.parse_amount reads, less negatives and the ambiguous "150.000" / "1,000"
+    amount_text = {
+        "type": "string",
+        "pattern": r"^\s*([0-9]+|[0-9]{1,3}([ \u00a0\u202f][0-9]{3})+)([.,][0-9]+)?\s*$",
+        "not": {"pattern": r"^\s*[1-9][0-9]{0,2}[.,][0-9]{3}\s*$"},
+    }
     props: dict[str, Any] = {
         "id": {"type": "string"},
         "title": {"type": "string"},
@@ -40,7 +46,7 @@ def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
             "additionalProperties": False,
             "required": ["amount"],
             "properties": {
-                "amount": {"anyOf": [number, decimal_text]},
+                "amount": {"anyOf": [number, amount_text]},
                 "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "default": "NOK"},
                 "exchange_rate": {"anyOf": [{"type": "number", "exclusiveMinimum": 0}, decimal_text]},
             },

@@ -17,8 +17,9 @@ import attrs
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError
 
+from .._amount import parse_amount
 from .._cpv import cpv, cpv_problem
-from .._errors import InvalidContractError, Problem
+from .._errors import InvalidAmountError, InvalidContractError, Problem
 from .._model import (
     Contract,
     MarketMaturity,
@@ -35,12 +36,13 @@ from .._suggest import did_you_mean, unknown
 Months = NewType("Months", int)
 ProductId = NewType("ProductId", str)
 CpvId = NewType("CpvId", str)
+Amount = NewType("Amount", Decimal)
 E = TypeVar("E", bound=enum.Enum)
 
 
 @attrs.frozen
 class _MoneyDoc:
-    amount: Decimal
+    amount: Amount
     currency: str = "NOK"
     exchange_rate: Decimal | None = None
 
@@ -102,6 +104,13 @@ def _decimal(value: object, _: object) -> Decimal:
     return number
 
 
+def _amount(value: object, _: object) -> Amount:
+    try:
+        return Amount(parse_amount(value))
+    except InvalidAmountError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _enum_hook(kind: str) -> Any:
     def hook(value: object, cls: type[E]) -> E:
         try:
@@ -150,6 +159,7 @@ def _converter(catalogue: Any, rates: tuple[tuple[str, Decimal], ...]) -> cattrs
     conv.register_structure_hook(bool, _strict_bool)
     conv.register_structure_hook(Months, _months)
     conv.register_structure_hook(Decimal, _decimal)
+    conv.register_structure_hook(Amount, _amount)
     conv.register_structure_hook(RiskLevel, _enum_hook("risk level"))
     conv.register_structure_hook(Tier, _enum_hook("tier"))
     conv.register_structure_hook(MarketMaturity, _enum_hook("market maturity"))
