@@ -109,6 +109,9 @@ def default_catalogue() -> Catalogue:
                 conflict_minerals=p["conflict_minerals"],
                 source_url=p["source_url"],
                 source_version=p["source_version"],
+                name_nb=p.get("name_nb", ""),
+                source_date=p.get("source_date"),
+                read_date=p.get("read_date"),
             )
             for p in data["products"]
         ),

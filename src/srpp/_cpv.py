@@ -1,10 +1,18 @@
 """CPV codes (Common Procurement Vocabulary): validation, labels, and srpp's product mapping.
 
 A CPV code is eight digits and a check digit (``30213100-6``); digits 1-2 are the division,
-3 the group, 4 the class, 5 the category, and trailing zeros carry no meaning. A code maps to
-a product through the longest prefix of its significant digits that srpp's mapping lists, so
-a more specific code maps like its parent unless the mapping lists it (or a closer parent)
-explicitly. The mapping may list a code with no product, to stop a broad parent's mapping.
+3 the group, 4 the class, 5 the category, and trailing zeros carry no meaning. srpp ships
+the 9,454 codes of the CPV 2008 main vocabulary (Commission Regulation (EC) No 213/2008)
+with their check digits, which are kept as data: no formula recomputes them for every code.
+
+A code lands in one of three cases (:class:`~srpp.Coverage`) through the longest prefix of
+its significant digits that srpp's mapping (``data/cpv_map.csv``) lists. Every division has
+a row, so every code lands somewhere on purpose; more specific rows make exceptions.
+
+Notices also carry codes of the CPV *supplementary* vocabulary (``AA01-1``, ``JA14``: two
+letters and two digits, with an optional check digit), which qualify a main code and name no
+product. :func:`is_supplementary` recognises them, so that a reader can skip them with a
+note; in a contract document they are an error that names them for what they are.
 """
 
 from __future__ import annotations
@@ -14,16 +22,23 @@ import functools
 import io
 import json
 import re
+import unicodedata
 
 import importlib_resources
 
 from ._catalogue import Catalogue, default_catalogue
 from ._errors import UnknownNameError
-from ._model import CpvCode
+from ._model import Coverage, CpvCode
 
-__all__ = ["cpv", "cpv_problem"]
+__all__ = ["cpv", "cpv_problem", "is_supplementary"]
 
-_SHAPE = re.compile(r"^(\d{8})(?:-(\d))?$")
+_MAIN = re.compile(r"([0-9]{8})(?:-([0-9]))?", re.ASCII)
+_SEVEN = re.compile(r"([0-9]{7})(?:-([0-9]))?", re.ASCII)
+_SUPPLEMENTARY = re.compile(r"[A-Z]{2}[0-9]{2}(?:-[0-9])?", re.ASCII)
+_EXAMPLE = "like '30213100-6' (8 digits, optionally a dash and the check digit)"
+
+#: The codes that the public copy srpp's list comes from holds but CPV 2008 does not.
+NOT_CPV_2008 = frozenset({"60173000", "60184000", "77620000", "99999999"})
 
 
 def _read(name: str) -> str:
@@ -42,10 +57,23 @@ def significant(digits: str) -> str:
     return digits.rstrip("0").ljust(2, "0")
 
 
+def is_supplementary(code: object) -> bool:
+    """Whether ``code`` has the shape of a CPV supplementary-vocabulary code.
+
+    Supplementary codes (two letters, two digits, an optional dash and check digit, such as
+    ``AA01-1`` or ``JA14``) describe a main code further (material, use, size); they name no
+    product. Readers of notices call this to skip them with a note rather than fail.
+
+    >>> is_supplementary("JA14"), is_supplementary("AA01-1"), is_supplementary("30213100-6")
+    (True, True, False)
+    """
+    return isinstance(code, str) and _SUPPLEMENTARY.fullmatch(code.strip().upper()) is not None
+
+
 @functools.cache
-def _mapping() -> dict[str, tuple[str, str]]:
-    """Significant prefix -> (the listed code, product id or "" for none)."""
-    return {significant(code[:8]): (code, pid) for code, pid, _ in mapping_notes()}
+def _mapping() -> dict[str, tuple[str, Coverage, str, str]]:
+    """Significant prefix -> (the listed code, its coverage, product id or "", note)."""
+    return {significant(code[:8]): (code, cov, pid, note) for code, cov, pid, note in mapping_table()}
 
 
 def _nearest(digits: str, n: int = 3) -> list[str]:
@@ -59,14 +87,51 @@ def _nearest(digits: str, n: int = 3) -> list[str]:
     return []
 
 
+def _foreign_digits(text: str) -> str | None:
+    """The first character that is a digit but not an ASCII one, described, if any."""
+    for ch in text:
+        if ch.isdigit() and not ("0" <= ch <= "9"):
+            return f"{ch!r} ({unicodedata.name(ch, 'U+%04X' % ord(ch)).lower()})"
+    return None
+
+
 def cpv_problem(code: object) -> str | None:
-    """What is wrong with a CPV code, with the nearest valid codes; ``None`` if it is valid."""
+    """What is wrong with a CPV main-vocabulary code, with a fix; ``None`` if it is valid.
+
+    The check digit is optional. Supplementary-vocabulary codes, digits other than ASCII
+    0-9 and codes that lost a leading zero each get a message of their own.
+    """
     if not isinstance(code, str):
-        return f"must be a CPV code like '30213100-6', got {type(code).__name__} {code!r}"
-    m = _SHAPE.match(code.strip())
+        return f"must be a CPV code {_EXAMPLE}, got {type(code).__name__} {code!r}"
+    text = code.strip()
+    if is_supplementary(text):
+        return (
+            f"{code!r} is a code of CPV's supplementary vocabulary, not a main code: "
+            "supplementary codes only qualify a main code and name no product; give the "
+            f"main CPV code here, {_EXAMPLE}"
+        )
+    foreign = _foreign_digits(text)
+    if foreign is not None:
+        return f"must be written with ASCII digits 0-9, got {code!r} with {foreign}"
+    m = _MAIN.fullmatch(text)
     if m is None:
-        return f"must be a CPV code like '30213100-6' (8 digits, a dash, a check digit), got {code!r}"
+        seven = _SEVEN.fullmatch(text)
+        if seven is not None:
+            padded = "0" + seven.group(1)
+            known = _vocabulary().get(padded)
+            hint = (
+                f"if a spreadsheet dropped its leading zero, the code is {known[0]} ({known[1]})"
+                if known is not None
+                else f"with a leading zero it would be {padded}, which is not a CPV code either"
+            )
+            return f"has 7 digits, a CPV code has 8 digits: {hint}"
+        return f"must be a CPV code {_EXAMPLE}, got {code!r}"
     digits, check = m.groups()
+    if digits in NOT_CPV_2008:
+        return (
+            f"unknown CPV code {code!r}: it is not in CPV 2008 (some national copies of the "
+            "list add it)"
+        )
     known = _vocabulary().get(digits)
     if known is None:
         near = _nearest(digits)
@@ -77,16 +142,23 @@ def cpv_problem(code: object) -> str | None:
 
 
 def cpv(code: str, catalogue: Catalogue | None = None) -> CpvCode:
-    """Look up a CPV code: its label and the product it maps to (``None`` if none).
+    """Look up a CPV code: its label, and which of the three cases it is, and why.
+
+    The result's ``coverage`` is ``PRODUCT`` (with the ``product``), ``NO_PRODUCT``
+    (reviewed: no product of DFØ's list, such as a service) or ``NO_DATA`` (goods srpp
+    cannot rate); ``reason`` says why, ``mapped_by`` which row of srpp's mapping decided.
+    A mapped product that ``catalogue`` lacks gives ``NO_DATA``.
 
     Raises :class:`~srpp.UnknownNameError` for a malformed or unknown code, naming the
     nearest valid ones.
 
     >>> c = cpv("30213100-6")
-    >>> c.label, c.product.id
-    ('Portable computers', 'laptops')
-    >>> cpv("39160000-1").product is None
-    True
+    >>> c.label, c.product.id, c.coverage
+    ('Portable computers', 'laptops', <Coverage.PRODUCT: 'product'>)
+    >>> cpv("72000000").coverage
+    <Coverage.NO_PRODUCT: 'no-product'>
+    >>> cpv("34100000-8").coverage
+    <Coverage.NO_DATA: 'no-data'>
     """
     problem = cpv_problem(code)
     if problem is not None:
@@ -99,25 +171,43 @@ def cpv(code: str, catalogue: Catalogue | None = None) -> CpvCode:
     for length in range(len(sig), 1, -1):
         entry = mapping.get(sig[:length])
         if entry is not None:
-            listed, pid = entry
-            product = cat.product(pid) if pid and pid in cat else None
-            return CpvCode(full, label, product, listed)
-    return CpvCode(full, label, None, None)
+            listed, coverage, pid, note = entry
+            if coverage is not Coverage.PRODUCT:
+                return CpvCode(full, label, None, listed, coverage, note or _DEFAULT_REASON[coverage])
+            if pid in cat:
+                product = cat.product(pid)
+                reason = note or f"{product.name} on DFØ's high-risk list"
+                return CpvCode(full, label, product, listed, Coverage.PRODUCT, reason)
+            reason = f"srpp's mapping names product {pid!r}, which this catalogue does not have"
+            return CpvCode(full, label, None, listed, Coverage.NO_DATA, reason)
+    return CpvCode(full, label, None, None, Coverage.NO_DATA, _DEFAULT_REASON[Coverage.NO_DATA])
+
+
+_DEFAULT_REASON = {
+    Coverage.NO_PRODUCT: "reviewed: holds no product of DFØ's high-risk list",
+    Coverage.NO_DATA: "srpp has no risk data for it",
+}
+
+
+def mapping_table() -> list[tuple[str, Coverage, str, str]]:
+    """The mapping file's rows, sorted: ``(code, coverage, product id or "", note)``."""
+    lines = [line for line in _read("cpv_map.csv").splitlines(keepends=True) if not line.startswith("#")]
+    return sorted(
+        (r["cpv"], Coverage(r["coverage"]), r["product"], r["note"])
+        for r in csv.DictReader(io.StringIO("".join(lines)))
+    )
 
 
 def mapping_notes() -> list[tuple[str, str, str]]:
     """The mapping file's rows: ``(code, product id or "", note)``."""
-    lines = [line for line in _read("cpv_map.csv").splitlines(keepends=True) if not line.startswith("#")]
-    return sorted((r["cpv"], r["product"], r["note"]) for r in csv.DictReader(io.StringIO("".join(lines))))
+    return [(code, pid, note) for code, _, pid, note in mapping_table()]
 
 
 def mapping_rows() -> list[tuple[str, str]]:
     """The mapping as listed: ``(code, product id or "")``, for documentation and tests."""
-    return sorted(_mapping().values())
+    return sorted((code, pid) for code, _, pid, _ in _mapping().values())
 
 
 def all_codes() -> list[str]:
-    """Every CPV 2008 code."""
+    """Every CPV 2008 code, with its check digit."""
     return [full for full, _ in _vocabulary().values()]
-
-

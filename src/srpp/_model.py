@@ -5,6 +5,7 @@ Nothing here reads files or talks to the rules engine; every value is frozen.
 
 from __future__ import annotations
 
+import datetime
 import enum
 import functools
 from collections.abc import Iterator, Mapping
@@ -18,6 +19,7 @@ from ._errors import InvalidAmountError, InvalidContractError, Problem
 
 __all__ = [
     "Contract",
+    "Coverage",
     "CpvCode",
     "Instrument",
     "InstrumentType",
@@ -172,19 +174,29 @@ def _higher(a: RiskLevel | None, b: RiskLevel | None) -> RiskLevel | None:
     return a if a.rank >= b.rank else b
 
 
+def _date_or_none(value: object) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
 @attrs.frozen
 class Product:
     """A product with its generalised supply-chain risk.
 
     Attributes:
         id: Stable identifier, lower case with hyphens (``"laptops"``).
-        name: Name in words.
+        name: Name in English.
         category: Category id (``"electronics_ict"``).
         risk: Risk per tier.
         conflict_minerals: Whether the product usually contains tin, tantalum, tungsten,
             gold or cobalt.
         source_url: Where the risk assessment comes from.
-        source_version: Which version of the source.
+        source_version: Which version of the source (which page, in which language).
+        name_nb: Name in Norwegian (bokmål), in DFØ's own words where its page gives them;
+            ``""`` when none is known.
+        source_date: The date the source page shows (its "updated" date), if it shows one.
+        read_date: The date srpp read the figures from the source.
     """
 
     id: str
@@ -194,6 +206,9 @@ class Product:
     conflict_minerals: bool = False
     source_url: str = ""
     source_version: str = ""
+    name_nb: str = ""
+    source_date: datetime.date | None = attrs.field(default=None, converter=_date_or_none)
+    read_date: datetime.date | None = attrs.field(default=None, converter=_date_or_none)
 
 
 @attrs.frozen
@@ -282,21 +297,64 @@ def money_problems(amount: Decimal, currency: str, rate: Decimal | None) -> list
     return problems
 
 
+class Coverage(enum.Enum):
+    """What srpp knows of the risk behind a CPV code: one of three cases.
+
+    - ``PRODUCT``: the code maps to a product (or category) of DFØ's high-risk list, whose
+      risk per tier srpp ships.
+    - ``NO_PRODUCT``: srpp has reviewed the code and it holds no product of DFØ's list
+      (services, construction work, software other than servers). It adds no risk: on its
+      own such a purchase is not high-risk (``high_risk`` false).
+    - ``NO_DATA``: goods srpp cannot rate: DFØ's list has no row for them, or the row could
+      not be read. Their risk is unknown (``high_risk`` null unless something else known
+      makes the purchase high-risk); the buyer must assess it.
+    """
+
+    PRODUCT = "product"
+    NO_PRODUCT = "no-product"
+    NO_DATA = "no-data"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def _default_coverage(instance: CpvCode) -> Coverage:
+    return Coverage.PRODUCT if instance.product is not None else Coverage.NO_DATA
+
+
+def _check_coverage(instance: CpvCode, attribute: Any, coverage: Coverage) -> None:
+    if (coverage is Coverage.PRODUCT) != (instance.product is not None):
+        raise ValueError(
+            f"CPV {instance.code}: coverage {coverage.value!r} needs "
+            + ("a product" if coverage is Coverage.PRODUCT else "no product")
+        )
+
+
 @attrs.frozen
 class CpvCode:
-    """A CPV code (Common Procurement Vocabulary) with its label and product.
+    """A CPV code (Common Procurement Vocabulary) with its label and what srpp knows of it.
 
     Attributes:
         code: The code with its check digit (``"30213100-6"``).
         label: Its English label in CPV 2008.
         product: The product of the high-risk list it maps to, or ``None``.
         mapped_by: The code in srpp's mapping that decided (``None`` if none did).
+        coverage: Which of the three cases the code is (see :class:`Coverage`): a product,
+            reviewed with no product of DFØ's list, or no data. ``PRODUCT`` exactly when
+            ``product`` is set; without a product it defaults to ``NO_DATA``.
+        reason: Why, in words: the mapping's note for the code that decided.
     """
 
     code: str
     label: str
     product: Product | None = None
     mapped_by: str | None = None
+    coverage: Coverage = attrs.field(
+        default=attrs.Factory(_default_coverage, takes_self=True),
+        converter=Coverage,
+        validator=_check_coverage,
+    )
+    reason: str = ""
 
 
 def _check_products(instance: Contract, attribute: Any, products: tuple[Product, ...]) -> None:

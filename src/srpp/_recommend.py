@@ -12,6 +12,7 @@ from typing import Any
 from ._cache import WeakCache
 from ._model import (
     Contract,
+    Coverage,
     Instrument,
     InstrumentType,
     Recommendation,
@@ -262,10 +263,10 @@ class _Plan:
             )
         notes = list(self.notes)
         notes += [
-            f"CPV {c.code} ({c.label}) is not a product on DFØ's high-risk list, so srpp knows "
+            f"CPV {c.code} ({c.label}): srpp has no risk data for it ({c.reason}), so it knows "
             "nothing of its risk: assess it yourself before relying on this recommendation."
             for c in contract.cpv
-            if c.product is None
+            if c.coverage is Coverage.NO_DATA
         ]
         absent = [note for name, note in self.absent_notes if name not in out.derived]
         notes += absent

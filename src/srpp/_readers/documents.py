@@ -301,4 +301,7 @@ def product_to_dict(product: Product) -> dict[str, Any]:
         "conflict_minerals": product.conflict_minerals,
         "source_url": product.source_url,
         "source_version": product.source_version,
+        "source_date": None if product.source_date is None else product.source_date.isoformat(),
+        "read_date": None if product.read_date is None else product.read_date.isoformat(),
+        "name_nb": product.name_nb,
     }

@@ -157,17 +157,28 @@ def recommendation_text(rec: Recommendation, markdown: bool = False) -> str:
 
 
 def products_table(products: Iterable[Product], markdown: bool = False) -> str:
-    """The risk table: one product a line, levels per tier."""
-    rows = [("id", "category", "raw material", "component", "assembly", "conflict minerals")]
+    """The risk table: one product a line, levels per tier, the date the source page shows,
+    the date srpp read it and the source (numbered, the URLs listed below the table)."""
+    head = ("id", "name (nb)", "category", "raw material", "component", "assembly",
+            "conflict minerals", "page date", "read", "source")  # fmt: skip
+    rows: list[tuple[str, ...]] = []
+    urls: dict[str, int] = {}
     for p in products:
-        rows.append((p.id, p.category, _level(p.risk.raw_material), _level(p.risk.component),
-                     _level(p.risk.assembly), "yes" if p.conflict_minerals else "no"))  # fmt: skip
+        n = urls.setdefault(p.source_url, len(urls) + 1)
+        rows.append((p.id, p.name_nb or "-", p.category, _level(p.risk.raw_material),
+                     _level(p.risk.component), _level(p.risk.assembly),
+                     "yes" if p.conflict_minerals else "no",
+                     p.source_date.isoformat() if p.source_date else "not shown",
+                     p.read_date.isoformat() if p.read_date else "-", f"[{n}]"))  # fmt: skip
     if markdown:
-        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
-        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        lines += ["", *(f"{n}. <{url}>" for url, n in urls.items())]
         return "\n".join(lines) + "\n"
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows) + "\n"
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in (head, *rows)]
+    lines += ["", "Sources:", *(f"[{n}] {url}" for url, n in urls.items())]
+    return "\n".join(lines) + "\n"
 
 
 def _strength_list(instruments: Iterable[Any]) -> str:
@@ -225,31 +236,49 @@ def portfolio_csv(portfolio: Any) -> str:
 
 
 def cpv_to_dict(code: Any) -> dict[str, Any]:
-    """A looked-up CPV code as a document."""
+    """A looked-up CPV code as a document: which of the three cases it is, and why."""
     p = code.product
     return {
         "code": code.code,
         "label": code.label,
+        "coverage": code.coverage.value,
+        "reason": code.reason,
         "product": None if p is None else p.id,
         "mapped_by": code.mapped_by,
         "risk": None if p is None else p.risk.to_dict(),
+        "source_url": None if p is None else p.source_url,
+        "source_date": None if p is None or p.source_date is None else p.source_date.isoformat(),
     }
 
 
+_COVERAGE_WORDS = {
+    "product": "a product of DFØ's high-risk list",
+    "no-product": "reviewed, holds no product of DFØ's high-risk list: adds no risk (high-risk: no)",
+    "no-data": "no data: goods srpp cannot rate; assess their risk yourself (high-risk: unknown)",
+}
+
+
 def cpv_text(codes: Iterable[Any], markdown: bool = False) -> str:
-    """Each code's label, the product it maps to, and that product's risk per tier."""
+    """Each code's label, which of the three cases it is and why, and a product's risk."""
     out = []
     for c in codes:
         p = c.product
-        if p is None:
-            what = "not a product on DFØ's high-risk list: assess its risk yourself"
-            risk = ""
-        else:
-            what = f"{p.id} ({p.name})"
-            risk = ", ".join(f"{t.label} {_level(p.risk[t])}" for t in Tier)
+        case = _COVERAGE_WORDS[c.coverage.value]
         via = f" [mapped by {c.mapped_by}]" if c.mapped_by and c.mapped_by != c.code else ""
+        lines = [("case", f"{case}{via}"), ("why", c.reason)]
+        if p is not None:
+            lines.insert(1, ("product", f"{p.id} ({p.name})"))
+            lines.append(("risk", ", ".join(f"{t.label} {_level(p.risk[t])}" for t in Tier)))
+            lines.append(("source", _source(p)))
         if markdown:
-            out.append(f"- **{c.code}** {c.label}: {what}{via}" + (f"; risk: {risk}" if risk else ""))
+            out.append(f"- **{c.code}** {c.label}\n" + "".join(f"  - {k}: {v}\n" for k, v in lines))
         else:
-            out.append(f"{c.code}  {c.label}\n  product: {what}{via}" + (f"\n  risk:    {risk}" if risk else ""))
-    return "\n".join(out) + "\n"
+            out.append(f"{c.code}  {c.label}\n" + "".join(f"  {k + ':':<9}{v}\n" for k, v in lines))
+    return "".join(out)
+
+
+def _source(p: Product) -> str:
+    """A product's source: URL, the date the page shows, the date srpp read it."""
+    shown = f"dated {p.source_date.isoformat()}" if p.source_date else "shows no date"
+    read = f", read {p.read_date.isoformat()}" if p.read_date else ""
+    return f"{p.source_url} (the page {shown}{read})"
