@@ -9,19 +9,22 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from ._cache import WeakCache
 from ._model import (
     Contract,
     Coverage,
     Instrument,
     InstrumentType,
+    Phase,
     Recommendation,
     RiskLevel,
     Strength,
 )
 from .rules import default_rules
 from .rules._check import walk
-from .rules._engine import Compiled, compiled
+from .rules._engine import MAX_CLASSES, Compiled, compiled
 from .rules._facts import Fact, FactKind
 from .rules._model import (
     AllOf,
@@ -59,6 +62,21 @@ def _show(fact: Fact, value: Any) -> str:
     return f"{value} {fact.unit}".strip()
 
 
+_LEVEL_WORDS = {level._value_: level.label for level in RiskLevel}
+
+
+def _shower(fact: Fact) -> Callable[[Any], str]:
+    """A function giving "label is value" for a fact, as reasons cite it (like :func:`_show`,
+    with the common types first)."""
+    prefix = f"{fact.label} is "
+
+    def show(value: Any) -> str:
+        words = _LEVEL_WORDS.get(value._value_) if type(value) is RiskLevel else None
+        return prefix + (words if words is not None else _show(fact, value))
+
+    return show
+
+
 class _Outcome:
     """What the engine concluded for one contract, as the explanations need it."""
 
@@ -71,7 +89,7 @@ class _Outcome:
         self.derived: set[str] = set()
         self.strengths: dict[str, Strength] = {}
         self.explained: dict[str, list[str]] = {}  # derived fact -> its explanation
-        self.shown: dict[str, str] = {}  # fact -> "label is value"
+        self.shown: dict[str, str] = {}  # fact cited -> its marker in reason templates
 
 
 class _Plan:
@@ -127,6 +145,10 @@ class _Plan:
                     suffix = f" ({words} {_show(fact, constant)})" if words else ""
                     self.compares[cond] = (fact.encode_constant(raw), constant, suffix)
         self.explainers = [self._explainer(rule.when) for rule in rs.rules]
+        self.extractors = [(f.name, f.extract) for f in self.engine.facts]
+        self.fact_names = tuple(f.name for f in self.engine.facts)
+        self.decisions: dict[tuple[Any, ...], _Decision] = {}
+        self.shows = {f.name: _shower(f) for f in self.engine.facts}
 
     def _fill(self, text: str) -> str:
         def value(m: re.Match[str]) -> str:
@@ -198,12 +220,12 @@ class _Plan:
         fact = self.facts[cond.fact]
         _, constant, suffix = self.compares[cond]
 
+        marked = _MARK + fact.name + _MARK
+
         def compare(out: _Outcome) -> list[str]:
-            actual = out.values[fact.name]
-            shown = out.shown.get(fact.name)
-            if shown is None:
-                shown = out.shown[fact.name] = f"{fact.label} is {_show(fact, actual)}"
-            return [shown + suffix if actual != constant else shown]
+            # the figure itself is each contract's own: a marker here, filled in per contract
+            out.shown[fact.name] = marked
+            return [marked + suffix if out.values[fact.name] != constant else marked]
 
         return compare
 
@@ -222,9 +244,47 @@ class _Plan:
         return f"{text} ({'; '.join(phrases)})" if phrases else text
 
     def recommend(self, contract: Contract) -> Recommendation:
-        values = {f.name: f.extract(contract) for f in self.engine.facts}
-        encoded = self.engine.encode(values)
-        out = _Outcome(values, encoded, self.engine.evaluate(encoded))
+        engine = self.engine
+        values = {name: extract(contract) for name, extract in self.extractors}
+        key = engine.classify_values(values)
+        decision = None if key is None else self.decisions.get(key)
+        if decision is None:  # a new class, or values to check: the full path
+            encoded, key = engine.encode_classify(values)
+            decision = self.decisions.get(key) or self._decide(values, encoded, key)
+        cited = {name: show(values[name]) for name, show in decision.cited}
+        instruments = tuple(
+            Instrument(iid, phase, strength, rule, reason.format_map(cited), sources, attributes, rules)
+            if isinstance(reason, str) else reason
+            for iid, phase, strength, rule, reason, sources, attributes, rules in decision.instruments
+        )  # fmt: skip
+        notes = decision.notes
+        if contract.cpv:
+            unknown = [
+                f"CPV {c.code} ({c.label}): srpp has no risk data for it ({c.reason}), so it knows "
+                "nothing of its risk: assess it yourself before relying on this recommendation."
+                for c in contract.cpv
+                if c.coverage is Coverage.NO_DATA
+            ]
+            if unknown:
+                head = len(self.notes)
+                notes = (*notes[:head], *unknown, *notes[head:])
+        return Recommendation(
+            contract=contract,
+            risk=contract.risk,
+            high_risk=decision.high_risk,
+            priority=decision.priority,
+            instruments=instruments,
+            notes=notes,
+            facts=tuple((name, values[name]) for name in self.fact_names),
+            fired=decision.fired,
+        )
+
+    def _decide(
+        self, values: Mapping[str, Any], encoded: Mapping[str, int | bool], key: tuple[Any, ...]
+    ) -> _Decision:
+        """The decision of a class, from one of its contracts: what the engine concluded,
+        with reasons as templates that cite each contract's own figures."""
+        out = _Outcome(values, encoded, self.engine.decide(encoded, key))
         strengths = out.strengths
         ranks: dict[str, int] = {}
         deciding: dict[str, int] = {}
@@ -243,7 +303,7 @@ class _Plan:
             for name, index in attributes:
                 if index > mine.get(name, 0):
                     mine[name] = index
-        instruments = []
+        instruments: list[_Slot] = []
         for iid in sorted(strengths, key=self.order.__getitem__):
             itype = self.types[iid]
             decider = deciding[iid]
@@ -253,35 +313,65 @@ class _Plan:
             for other in contributing[iid]:
                 if other != decider and any(mine.get(n) == x for n, x in self.recommends[other][3] if x):
                     reason += " " + self.reason(other, out)
-            instruments.append(
-                Instrument(
-                    id=iid, phase=itype.phase, strength=strengths[iid], rule=self.rules[decider].id,
-                    reason=reason, sources=self.sources[decider],
-                    attributes=tuple((a.name, a.choices[mine.get(a.name, 0)]) for a in itype.attributes),
-                    rules=tuple(self.rules[r].id for r in contributing[iid]),
-                )  # fmt: skip
-            )
+            slot: _Slot = (
+                iid, itype.phase, strengths[iid], self.rules[decider].id, _template(reason),
+                self.sources[decider],
+                tuple((a.name, a.choices[mine.get(a.name, 0)]) for a in itype.attributes),
+                tuple(self.rules[r].id for r in contributing[iid]),
+            )  # fmt: skip
+            if _MARK not in reason:  # cites no figure: one Instrument for the whole class
+                slot = (*slot[:4], Instrument(*slot[:4], reason, *slot[5:]), *slot[5:])
+            instruments.append(slot)
         notes = list(self.notes)
-        notes += [
-            f"CPV {c.code} ({c.label}): srpp has no risk data for it ({c.reason}), so it knows "
-            "nothing of its risk: assess it yourself before relying on this recommendation."
-            for c in contract.cpv
-            if c.coverage is Coverage.NO_DATA
-        ]
         absent = [note for name, note in self.absent_notes if name not in out.derived]
         notes += absent
         if not instruments and not absent:
             notes.append("No rule of the rule set recommends an instrument for this contract.")
-        return Recommendation(
-            contract=contract,
-            risk=contract.risk,
+        decision = _Decision(
             high_risk="high_risk" in out.derived,
             priority="priority" in out.derived,
             instruments=tuple(instruments),
             notes=tuple(notes),
-            facts=tuple((f.name, values[f.name]) for f in self.engine.facts),
             fired=tuple(self.rules[i].id for i in out.fired),
+            cited=tuple((name, self.shows[name]) for name in sorted(out.shown)),
         )
+        decisions = self.decisions
+        if len(decisions) >= MAX_CLASSES:
+            try:
+                del decisions[next(iter(decisions))]
+            except (KeyError, RuntimeError, StopIteration):  # another thread took it
+                pass
+        decisions[key] = decision
+        return decision
+
+
+_MARK = "\x00"
+"""Brackets a fact's name where a reason cites the fact's value (in a class's templates)."""
+
+# (id, phase, strength, rule, reason template or the Instrument itself, sources, attributes, rules)
+_Slot = tuple[str, Phase, Strength, str, "str | Instrument", tuple[str, ...],
+              tuple[tuple[str, str], ...], tuple[str, ...]]  # fmt: skip
+
+
+def _template(reason: str) -> str:
+    """A reason with marked fact names as a :meth:`str.format_map` template."""
+    parts = reason.split(_MARK)
+    return "".join(
+        "{" + part + "}" if i % 2 else part.replace("{", "{{").replace("}", "}}")
+        for i, part in enumerate(parts)
+    )
+
+
+@attrs.frozen
+class _Decision:
+    """What a rule set concludes for one decision class, as every contract of it shares."""
+
+    high_risk: bool
+    priority: bool
+    instruments: tuple[_Slot, ...]
+    notes: tuple[str, ...]
+    fired: tuple[str, ...]
+    cited: tuple[tuple[str, Callable[[Any], str]], ...]  # (fact, its figure in words) per fact cited
 
 
 _plan: WeakCache[RuleSet, _Plan] = WeakCache(_Plan)

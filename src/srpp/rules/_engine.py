@@ -17,10 +17,20 @@ safeguards follow the measurements in the project's ENGINE notes:
 
 Chaining runs inside the engine: when a rule fires, its conclusion is asserted as a fact
 of the same session, and rules that join on it fire in turn.
+
+Decision classes. Every condition a rule set can state about a contract is a test of one
+fact against a constant, so the rules that fire (chaining included) are a function of the
+outcomes of those tests. :meth:`Compiled.classify` computes, in Python, a key per contract
+that decides every test: per ordered fact, where its value lies among the constants the rules
+compare it with (below, equal to or above each), per boolean or choice fact its value, and
+whether each fact is known. Contracts with the same key are one decision class: the engine
+is asked once per class (:meth:`Compiled.decide`), and the answer is kept in a bounded cache.
+The engine stays the only evaluator of the rules; Python only groups contracts.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import threading
@@ -52,6 +62,9 @@ _SIZE_LIMITS = {
 }
 # engine fact kinds (property "_k"): the contract, a derived fact, an instrument
 _CONTRACT, _DERIVED, _INSTRUMENT = 0, 1, 2
+
+_LEVEL, _MONEY, _NUMBER, _BOOL = FactKind.LEVEL, FactKind.MONEY, FactKind.NUMBER, FactKind.BOOL
+_RANK = {level: level.rank for level in RiskLevel}
 
 Expr = dict[str, Any]
 Ref = tuple[int, ...]  # (_DERIVED, index) or (_INSTRUMENT, index, least strength rank)
@@ -179,6 +192,24 @@ def to_engine(rs: RuleSet) -> tuple[dict[str, Any], dict[str, tuple[int, str | N
     return definition, actions, used
 
 
+MAX_CLASSES = 65_536
+"""How many decision classes a compiled rule set remembers; the oldest go first."""
+
+
+def _constants(rs: RuleSet, facts: Mapping[str, Fact]) -> dict[str, list[int | bool]]:
+    """Per fact, the encoded constants the rule set compares it with, sorted."""
+    from ._check import walk
+
+    params = {p.name: p.value for p in rs.parameters}
+    found: dict[str, set[int | bool]] = {}
+    for rule in rs.rules:
+        for cond in walk(rule.when):
+            if isinstance(cond, Compare) and cond.fact in facts:
+                raw = params[cond.param] if cond.param is not None else cond.value
+                found.setdefault(cond.fact, set()).add(facts[cond.fact].encode_constant(raw))
+    return {name: sorted(values) for name, values in found.items()}
+
+
 class Compiled:
     """A rule set compiled onto its own durable-rules handle.
 
@@ -188,7 +219,29 @@ class Compiled:
 
     def __init__(self, rs: RuleSet) -> None:
         definition, self._actions, self.facts = to_engine(rs)
-        self._encoders = [(f.name, f.kind, f) for f in self.facts]
+        constants = _constants(rs, {f.name: f for f in self.facts})
+        # per fact: the sorted constants of an ordered fact (its value is placed among
+        # them), or None (a boolean's or choice's value is its own class)
+        self._places: list[tuple[str, list[int | bool] | None]] = [
+            (f.name, constants.get(f.name, []) if f.kind.ordered else None) for f in self.facts
+        ]
+        self._encoders = [(f.name, f.kind, f, c) for f, (_, c) in zip(self.facts, self._places, strict=True)]
+        # per fact, for classify_values: its name, the exact Python type of its values, and
+        # either a table from each possible value to its part of the key, or the constants
+        # in øre (money) or as they are (numbers) to place a value among
+        self._fast: list[tuple[str, type, dict[Any, int | bool] | None, list[int | bool] | None]] = []
+        for f, (_, c) in zip(self.facts, self._places, strict=True):
+            if f.kind is FactKind.LEVEL:
+                # keyed by the member's value: an enum's hash is computed in Python
+                table = {lv._value_: self.classify_one(c, lv.rank) for lv in RiskLevel}
+                self._fast.append((f.name, RiskLevel, table, None))
+            elif f.kind is FactKind.BOOL:
+                self._fast.append((f.name, bool, {True: True, False: False}, None))
+            elif f.kind is FactKind.CHOICE:
+                self._fast.append((f.name, str, {ch: i for i, ch in enumerate(f.choices)}, None))
+            else:
+                self._fast.append((f.name, Decimal if f.kind is FactKind.MONEY else int, None, c))
+        self._classes: dict[tuple[int | bool | None, ...], list[int]] = {}
         self._lock = threading.Lock()
         self._handle: int | None = None
         try:
@@ -203,28 +256,122 @@ class Compiled:
         The common exact types take a fast path; anything else goes through
         :meth:`Fact.encode`, which checks the value and says what is wrong with it.
         """
+        return self.encode_classify(values)[0]
+
+    def encode_classify(
+        self, values: Mapping[str, Any]
+    ) -> tuple[dict[str, int | bool], tuple[int | bool | None, ...]]:
+        """:meth:`encode` and :meth:`classify` in one pass over the facts."""
         out: dict[str, int | bool] = {}
-        for name, kind, fact in self._encoders:
+        key: list[int | bool | None] = []
+        for name, kind, fact, constants in self._encoders:
             value: Any = values.get(name)
             if value is None:
+                key.append(None)
                 continue
             t = type(value)
-            if kind is FactKind.LEVEL and t is RiskLevel:
-                out[name] = value.rank
-            elif kind is FactKind.MONEY and t is Decimal:
-                out[name] = int(value * 100)
-            elif kind is FactKind.NUMBER and t is int and -(2**62) < value < 2**62:
-                out[name] = value
-            elif kind is FactKind.BOOL and t is bool:
-                out[name] = value
+            if kind is _LEVEL and t is RiskLevel:
+                value = _RANK[value]
+            elif kind is _MONEY and t is Decimal:
+                value = int(value * 100)
+            elif (kind is _NUMBER and t is int and -(2**62) < value < 2**62) or (
+                kind is _BOOL and t is bool
+            ):
+                pass
             else:
-                encoded = fact.encode(value)
-                if encoded is not None:
-                    out[name] = encoded
-        return out
+                value = fact.encode(value)
+                if value is None:
+                    key.append(None)
+                    continue
+            out[name] = value
+            if constants is None:
+                key.append(value)
+            else:
+                i = bisect.bisect_left(constants, value)
+                key.append(2 * i + (i < len(constants) and constants[i] == value))
+        return out, tuple(key)
+
+    @staticmethod
+    def classify_one(constants: list[int | bool] | None, value: int | bool) -> int | bool:
+        """One encoded fact's part of a :meth:`classify` key."""
+        if constants is None:
+            return value
+        i = bisect.bisect_left(constants, value)
+        return 2 * i + (i < len(constants) and constants[i] == value)
+
+    def classify_values(self, values: Mapping[str, Any]) -> tuple[int | bool | None, ...] | None:
+        """The :meth:`classify` key straight from Python fact values of the common exact
+        types (levels, Decimal amounts in NOK, ints, bools, choice strings); ``None`` when a
+        value is of another type or not a valid one, which :meth:`encode_classify` then
+        checks and reports."""
+        key: list[int | bool | None] = []
+        for name, kind, table, constants in self._fast:
+            value: Any = values.get(name)
+            if value is None:
+                key.append(None)
+            elif type(value) is not kind:
+                return None
+            elif table is not None:
+                part = table.get(values[name]._value_ if kind is RiskLevel else value, None)
+                if part is None:
+                    return None
+                key.append(part)
+            else:
+                assert constants is not None
+                number: int = int(values[name] * 100) if kind is Decimal else values[name]
+                if not -(2**62) < number < 2**62:
+                    return None
+                i = bisect.bisect_left(constants, number)
+                key.append(2 * i + (i < len(constants) and constants[i] == number))
+        return tuple(key)
+
+    def classify(self, encoded: Mapping[str, int | bool]) -> tuple[int | bool | None, ...]:
+        """The decision class of encoded facts: a key that decides every test of the rule set.
+
+        Per fact, in the order of :attr:`facts`: ``None`` when unknown; for an ordered fact,
+        ``2 * i`` when its value lies below the ``i``-th constant of the rule set's tests on
+        it (and above the one before), ``2 * i + 1`` when it equals that constant; for a
+        boolean or choice, the encoded value. Facts with the same key give the same outcome
+        in every comparison the rule set can make, so the same rules fire.
+        """
+        key: list[int | bool | None] = []
+        for name, constants in self._places:
+            value = encoded.get(name)
+            if value is None or constants is None:
+                key.append(value)
+            else:
+                i = bisect.bisect_left(constants, value)
+                key.append(2 * i + (i < len(constants) and constants[i] == value))
+        return tuple(key)
+
+    def decide(
+        self, encoded: Mapping[str, int | bool], key: tuple[int | bool | None, ...] | None = None
+    ) -> list[int]:
+        """What :meth:`evaluate` answers, asking the engine once per decision class.
+
+        Args:
+            encoded: The encoded facts of one contract.
+            key: Their :meth:`classify` key, if already computed.
+        """
+        if key is None:
+            key = self.classify(encoded)
+        classes = self._classes
+        fired = classes.get(key)
+        if fired is None:
+            fired = self.evaluate(encoded)
+            if len(classes) >= MAX_CLASSES:
+                try:
+                    del classes[next(iter(classes))]
+                except (KeyError, RuntimeError, StopIteration):  # another thread took it
+                    pass
+            classes[key] = fired
+        return fired
 
     def evaluate(self, encoded: Mapping[str, int | bool]) -> list[int]:
-        """The indices of the rules that fire for these encoded facts, in rule-set order."""
+        """The indices of the rules that fire for these encoded facts, in rule-set order.
+
+        This always asks the engine; :meth:`decide` asks it once per decision class.
+        """
         text = json.dumps({"sid": _SID, "id": "c", "_k": _CONTRACT, **encoded}, separators=(",", ":"))
         handle = self._handle
         actions = self._actions
