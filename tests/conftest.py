@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -12,3 +13,9 @@ settings.register_profile(
     derandomize=True,
 )  # fmt: skip
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line speaks the locale's language; tests expect English unless they ask."""
+    monkeypatch.setenv("SRPP_LANG", "en")

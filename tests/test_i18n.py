@@ -123,3 +123,66 @@ class TestExtractor:
         fh = io.BytesIO(b'name = "x"\n\n[[rules]]\nreason = "Why, in words."\n')
         fh.name = "rules.toml"  # type: ignore[attr-defined]
         assert list(extract_data(fh, {}, [], {"keys": "reason"})) == [(4, None, "Why, in words.", [])]
+
+
+class TestCommandLine:
+    def test_lang_nb_gives_norwegian_words_and_amounts(self) -> None:
+        """Headings, yes/no and amounts in Norwegian: 24 000 000 kr."""
+        code, out, _ = run("recommend", "--example", "laptop-framework", "--lang", "nb")
+        assert code == 0
+        assert "Verdi:" in out and "24\u00a0000\u00a0000\u00a0kr ekskl. mva." in out
+        assert "Høy risiko:" in out and "Planlegging" in out and "[bør]" in out
+
+    def test_the_locale_chooses_norwegian(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """LANG=nb_NO.UTF-8 without SRPP_LANG gives Norwegian."""
+        monkeypatch.delenv("SRPP_LANG")
+        for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+            monkeypatch.delenv(var, raising=False)
+        monkeypatch.setenv("LANG", "nb_NO.UTF-8")
+        assert "rangering" in run("portfolio", "--example", "plan-2027")[1]
+
+    def test_a_bad_srpp_lang_is_bad_input(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Exit status 2 and a message naming the choices."""
+        monkeypatch.setenv("SRPP_LANG", "sv")
+        code, _, err = run("products")
+        assert code == 2 and "SRPP_LANG" in err and "en, nb" in err
+
+    def test_every_command_takes_lang(self) -> None:
+        """--lang is accepted by every command."""
+        for argv in (["recommend", "--example", "laptop-framework"], ["portfolio", "--example", "plan-2027"],
+                     ["cpv", "30213100-6"], ["products"], ["rules"], ["instruments"], ["examples"]):  # fmt: skip
+            assert run(*argv, "--lang", "nb")[0] == 0, argv
+
+
+class TestExcelCsv:
+    def test_norwegian_excel_csv_opens_in_columns(self) -> None:
+        """BOM, ';' separators, CRLF, ja/nei and decimal commas; every row has every column."""
+        import csv
+
+        code, out, _ = run("portfolio", "--example", "plan-2027", "--format", "csv", "--excel", "--lang", "nb")
+        assert code == 0 and out.startswith("\ufeff") and "\r\n" in out
+        rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff")), delimiter=";"))
+        assert rows[0][:4] == ["rangering", "id", "tittel", "høy risiko"]
+        assert {len(r) for r in rows} == {10}
+        first = rows[1]
+        assert first[3] in ("ja", "nei") and "," in first[5] and "." not in first[5]
+        assert "bør" in first[9] or first[9] == "ingen"
+
+    def test_plain_csv_is_the_same_in_every_language(self) -> None:
+        """Without --excel: RFC 4180, commas, ids as columns, no BOM, whatever the language."""
+        en = run("portfolio", "--example", "plan-2027", "--format", "csv", "--lang", "en")[1]
+        nb = run("portfolio", "--example", "plan-2027", "--format", "csv", "--lang", "nb")[1]
+        assert en == nb and en.startswith("rank,id,title,high_risk,")
+
+    def test_english_excel_csv_keeps_commas_and_points(self) -> None:
+        """English Excel: BOM, ',' separators, decimal points, yes/no."""
+        out = run("portfolio", "--example", "plan-2027", "--format", "csv", "--excel", "--lang", "en")[1]
+        assert out.startswith("\ufeffrank,id,title,high-risk,") and ",yes," in out
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    from srpp._cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()

@@ -13,6 +13,7 @@ import importlib_resources
 from . import __version__
 from ._catalogue import default_catalogue, instrument_types
 from ._readers.documents import product_to_dict
+from ._i18n import LANGUAGES, resolve_language
 from ._errors import InvalidPolicyError, InvalidRuleSetError, SrppError, UnknownNameError, _ProblemsError
 from ._model import Recommendation
 from ._batch import recommend_many
@@ -173,7 +174,8 @@ def cmd_recommend(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     results, bad, total, source = _recommendations(args, "examples", out, err, each)
     if args.format != "json":
         markdown = args.format == "markdown"
-        print("\n".join(recommendation_text(r, markdown) for r in results), end="", file=out)
+        text = "\n".join(recommendation_text(r, markdown, args.lang) for r in results)
+        print(text, end="", file=out)
     return _done(bad, total, source, err)
 
 
@@ -183,9 +185,9 @@ def cmd_portfolio(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if args.format == "json":
         print(json.dumps(portfolio.to_dict(), ensure_ascii=False, indent=2), file=out)
     elif args.format == "csv":
-        print(portfolio_csv(portfolio), end="", file=out)
+        print(portfolio_csv(portfolio, excel=args.excel, language=args.lang), end="", file=out)
     else:
-        print(portfolio_text(portfolio, markdown=args.format == "markdown"), end="", file=out)
+        print(portfolio_text(portfolio, args.format == "markdown", args.lang), end="", file=out)
     return _done(bad, total, source, err)
 
 
@@ -214,7 +216,7 @@ def cmd_products(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if args.format == "json":
         print(json.dumps([product_to_dict(p) for p in items], ensure_ascii=False, indent=2), file=out)
     else:
-        print(products_table(items, markdown=args.format == "markdown"), end="", file=out)
+        print(products_table(items, args.format == "markdown", args.lang), end="", file=out)
     return EXIT_OK
 
 
@@ -255,6 +257,12 @@ def cmd_examples(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     return EXIT_OK
 
 
+def _language_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=LANGUAGES, default=None,
+                   help="the language of the output: en or nb (Norwegian bokmål); default: "
+                   "$SRPP_LANG, else the locale ($LANG=nb_NO.UTF-8 gives nb)")  # fmt: skip
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="srpp",
@@ -272,6 +280,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=formats, default="text")
     r.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
     r.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
+    _language_option(r)
     r.set_defaults(func=cmd_recommend)
 
     po = sub.add_parser("portfolio", help="rank a plan of contracts: where to start")
@@ -281,29 +290,38 @@ def parser() -> argparse.ArgumentParser:
     po.add_argument("--format", choices=(*formats, "csv"), default="text")
     po.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
     po.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
+    po.add_argument("--excel", action="store_true",
+                    help="with --format csv: CSV that Excel opens in columns in the language "
+                    "(a byte-order mark; in Norwegian ; separators and decimal commas)")  # fmt: skip
+    _language_option(po)
     po.set_defaults(func=cmd_portfolio)
 
     cp = sub.add_parser("cpv", help="CPV codes: label, product and its risk per tier")
     cp.add_argument("codes", nargs="+", metavar="CODE", help="a CPV code such as 30213100-6")
     cp.add_argument("--format", choices=formats, default="text")
+    _language_option(cp)
     cp.set_defaults(func=cmd_cpv)
 
     pr = sub.add_parser("products", help="the shipped risk table")
     pr.add_argument("--category", metavar="C")
     pr.add_argument("--format", choices=formats, default="text")
+    _language_option(pr)
     pr.set_defaults(func=cmd_products)
 
     ru = sub.add_parser("rules", help="every rule in words")
     ru.add_argument("--rules", metavar="FILE", help="a rule set file instead of the default")
     ru.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
     ru.add_argument("--format", choices=formats, default="text")
+    _language_option(ru)
     ru.set_defaults(func=cmd_rules)
 
     ins = sub.add_parser("instruments", help="the instrument catalogue")
     ins.add_argument("--format", choices=formats, default="text")
+    _language_option(ins)
     ins.set_defaults(func=cmd_instruments)
 
     ex = sub.add_parser("examples", help="the shipped example contracts")
+    _language_option(ex)
     ex.set_defaults(func=cmd_examples)
     return p
 
@@ -313,6 +331,11 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     args = parser().parse_args(argv)
+    try:
+        args.lang = resolve_language(args.lang)
+    except ValueError as exc:
+        print(f"srpp: {exc}", file=err)
+        return EXIT_BAD_INPUT
     try:
         return int(args.func(args, out, err))
     except _BadInput as exc:

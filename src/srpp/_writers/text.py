@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
+from .._i18n import N_, format_decimal, format_money, format_percent, gettext, ngettext, yes_no
 from .._model import Phase, Product, Recommendation, RiskLevel, Tier
+from .._words import (
+    attribute_word,
+    level_word,
+    maturity_word,
+    phase_word,
+    product_name,
+    strength_word,
+    tier_word,
+    translator,
+)
 from ..rules._model import AllOf, AnyOf, Compare, Condition, Derive, Holds, Recommend, Recommended, Rule, RuleSet
 
 _OPS = {"==": "is", "!=": "is not", "<": "below", "<=": "at most", ">": "above", ">=": "at least"}
@@ -86,33 +98,44 @@ def parameters_text(rs: RuleSet, markdown: bool = False) -> str:
     return "\n".join(out)
 
 
-def _level(level: RiskLevel | None) -> str:
-    return level.label if level is not None else "not assessed"
+def _level(level: RiskLevel | None, language: str = "en") -> str:
+    return level_word(level, language)
 
 
-def _money(amount: Any) -> str:
-    text = f"{amount:,.2f}"
-    return text[:-3] if text.endswith(".00") else text
+def _money(amount: Any, language: str = "en") -> str:
+    """An amount without its currency: whole amounts without decimals, others with two."""
+    whole = Decimal(amount) == Decimal(amount).to_integral_value()
+    return format_decimal(amount, language, digits=0 if whole else 2)
 
 
-def recommendation_text(rec: Recommendation, markdown: bool = False) -> str:
-    """A report a buyer reads: the contract, its risk, the instruments by phase, notes."""
+def recommendation_text(rec: Recommendation, markdown: bool = False, language: str = "en") -> str:
+    """A report a buyer reads: the contract, its risk, the instruments by phase, notes.
+
+    Headings, labels and values are in ``language`` (``"en"`` or ``"nb"``); reasons and notes
+    are as the recommendation carries them (:func:`srpp.recommend` makes them in a language).
+    """
+    _ = translator(language)
     c = rec.contract
-    name = " ".join(x for x in (c.id, c.title) if x) or "Contract"
-    value = f"NOK {_money(c.value.nok)} excl. VAT"
+    name = " ".join(x for x in (c.id, c.title) if x) or _("Contract")
+    value = _("{amount} excl. VAT").format(amount=format_money(c.value.nok, language))
     if c.value.currency != "NOK":
-        value += f" ({c.value.currency} {_money(c.value.amount)} at {c.value.exchange_rate})"
-    risk = ", ".join(f"{t.label} {_level(rec.risk[t])}" for t in Tier)
+        value += " ({money} {at} {rate})".format(
+            money=format_money(c.value.amount, language, c.value.currency), at=_("at"),
+            rate=format_decimal(c.value.exchange_rate or 0, language),
+        )  # fmt: skip
+    risk = ", ".join(f"{tier_word(t, language)} {_level(rec.risk[t], language)}" for t in Tier)
     facts = [
-        ("Products", ", ".join(p.name for p in c.all_products) or "none on the high-risk list"),
-        *([("CPV codes", "; ".join(f"{x.code} {x.label}" for x in c.cpv))] if c.cpv else []),
-        ("Value", value),
-        ("Duration", f"{c.duration_months} months"),
-        ("Market maturity", c.market_maturity.value),
-        ("Risk per tier", risk),
-        ("High-risk", "yes" if rec.high_risk else "no"),
-        ("Priority contract", "yes" if rec.priority else "no"),
-    ]
+        (_("Products"), ", ".join(product_name(p, language) for p in c.all_products)
+         or _("none on the high-risk list")),
+        *([(_("CPV codes"), "; ".join(f"{x.code} {x.label}" for x in c.cpv))] if c.cpv else []),
+        (_("Value"), value),
+        (_("Duration"), ngettext("{n} month", "{n} months", c.duration_months, language).format(
+            n=c.duration_months)),
+        (_("Market maturity"), maturity_word(c.market_maturity, language)),
+        (_("Risk per tier"), risk),
+        (_("High-risk"), yes_no(rec.high_risk, language)),
+        (_("Priority contract"), yes_no(rec.priority, language)),
+    ]  # fmt: skip
     out: list[str] = []
     if markdown:
         out.append(f"## {name}\n")
@@ -120,35 +143,42 @@ def recommendation_text(rec: Recommendation, markdown: bool = False) -> str:
     else:
         out.append(name)
         out.append("=" * len(name))
-        width = max(len(k) for k, _ in facts)
+        width = max(len(k) for k, _v in facts)
         out += [f"{k + ':':<{width + 1}} {v}" for k, v in facts]
     for phase in Phase:
         items = [i for i in rec.instruments if i.phase is phase]
         if not items:
             continue
-        title = phase.value.capitalize()
+        title = phase_word(phase, language)
         out.append("")
         out.append(f"### {title}\n" if markdown else title)
         if not markdown:
             out.append("-" * len(title))
         for i in items:
-            attrs = "".join(f", {k}: {v}" for k, v in i.attributes)
+            attrs = "".join(
+                f", {attribute_word(k, language)}: {attribute_word(v, language)}" for k, v in i.attributes
+            )
+            strength = strength_word(i.strength, language)
             if markdown:
-                out.append(f"- **{i.id}** ({i.strength.value}{attrs})  ")
+                out.append(f"- **{i.id}** ({strength}{attrs})  ")
                 out.append(f"  {i.reason}  ")
-                out.append("  Sources: " + ", ".join(f"<{s}>" for s in i.sources))
+                sources = _("Sources")
+                out.append(f"  {sources}: " + ", ".join(f"<{s}>" for s in i.sources))
             else:
-                out.append(f"* {i.id} [{i.strength.value}{attrs}]")
-                out += textwrap.wrap(f"why: {i.reason}", 88, initial_indent="    ", break_on_hyphens=False,
-                                     subsequent_indent="         ")  # fmt: skip
-                out += [f"    source: {s}" for s in i.sources]
+                why, source = _("why"), _("source")
+                out.append(f"* {i.id} [{strength}{attrs}]")
+                out += textwrap.wrap(f"{why}: {i.reason}", 88, initial_indent="    ", break_on_hyphens=False,
+                                     subsequent_indent=" " * (6 + len(why)))  # fmt: skip
+                out += [f"    {source}: {s}" for s in i.sources]
     if not rec.instruments:
+        none = _("No instruments recommended.")
         out.append("")
-        out.append("No instruments recommended." if not markdown else "**No instruments recommended.**")
+        out.append(none if not markdown else f"**{none}**")
+    notes = _("Notes")
     out.append("")
-    out.append("### Notes\n" if markdown else "Notes")
+    out.append(f"### {notes}\n" if markdown else notes)
     if not markdown:
-        out.append("-----")
+        out.append("-" * len(notes))
     if markdown:
         out += [f"- {n}" for n in rec.notes]
     else:
@@ -156,51 +186,43 @@ def recommendation_text(rec: Recommendation, markdown: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-def products_table(products: Iterable[Product], markdown: bool = False) -> str:
-    """The risk table: one product a line, levels per tier, the date the source page shows,
-    the date srpp read it and the source (numbered, the URLs listed below the table)."""
-    head = ("id", "name (nb)", "category", "raw material", "component", "assembly",
-            "conflict minerals", "page date", "read", "source")  # fmt: skip
-    rows: list[tuple[str, ...]] = []
-    urls: dict[str, int] = {}
+def products_table(products: Iterable[Product], markdown: bool = False, language: str = "en") -> str:
+    """The risk table: one product a line, levels per tier."""
+    _ = translator(language)
+    rows = [("id", _("category"), _("raw material"), _("component"), _("assembly"), _("conflict minerals"))]
     for p in products:
-        n = urls.setdefault(p.source_url, len(urls) + 1)
-        rows.append((p.id, p.name_nb or "-", p.category, _level(p.risk.raw_material),
-                     _level(p.risk.component), _level(p.risk.assembly),
-                     "yes" if p.conflict_minerals else "no",
-                     p.source_date.isoformat() if p.source_date else "not shown",
-                     p.read_date.isoformat() if p.read_date else "-", f"[{n}]"))  # fmt: skip
+        rows.append((p.id, p.category, _level(p.risk.raw_material, language), _level(p.risk.component, language),
+                     _level(p.risk.assembly, language), yes_no(p.conflict_minerals, language)))  # fmt: skip
     if markdown:
-        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        lines += ["| " + " | ".join(r) + " |" for r in rows]
-        lines += ["", *(f"{n}. <{url}>" for url, n in urls.items())]
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
         return "\n".join(lines) + "\n"
-    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in (head, *rows)]
-    lines += ["", "Sources:", *(f"[{n}] {url}" for url, n in urls.items())]
-    return "\n".join(lines) + "\n"
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows) + "\n"
 
 
-def _strength_list(instruments: Iterable[Any]) -> str:
-    return ", ".join(f"{i.id} ({i.strength.value})" for i in instruments) or "none"
+def _strength_list(instruments: Iterable[Any], language: str = "en") -> str:
+    listed = ", ".join(f"{i.id} ({strength_word(i.strength, language)})" for i in instruments)
+    return listed or gettext(N_("none"), language)
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.1f}%"
+def _pct(x: float, language: str = "en") -> str:
+    return format_percent(x, language)
 
 
-def portfolio_text(portfolio: Any, markdown: bool = False) -> str:
+def portfolio_text(portfolio: Any, markdown: bool = False, language: str = "en") -> str:
     """A ranking a buyer can act on: rank, contract, risk, value, shares, instruments."""
-    head = ("rank", "contract", "high-risk", "priority", "value NOK", "months", "share", "cumulative",
-            "instruments")  # fmt: skip
+    _ = translator(language)
+    head = (_("rank"), _("contract"), _("high-risk"), _("priority"), _("value NOK"), _("months"),
+            _("share"), _("cumulative"), _("instruments"))  # fmt: skip
     rows = []
     for e in portfolio:
         c = e.contract
         rows.append((
             str(e.rank), " ".join(x for x in (c.id, c.title) if x) or "-",
-            "yes" if e.high_risk else "no", "yes" if e.priority else "no", _money(c.value.nok),
-            str(c.duration_months), _pct(e.share), _pct(e.cumulative_share),
-            _strength_list(e.instruments),
+            yes_no(e.high_risk, language), yes_no(e.priority, language), _money(c.value.nok, language),
+            str(c.duration_months), _pct(e.share, language), _pct(e.cumulative_share, language),
+            _strength_list(e.instruments, language),
         ))  # fmt: skip
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -213,26 +235,57 @@ def portfolio_text(portfolio: Any, markdown: bool = False) -> str:
         lines.append("  ".join(cells) + "  " + r[-1])
     risky = sum(1 for e in portfolio if e.high_risk)
     lines.append("")
-    lines.append(f"{risky} of {len(portfolio)} contracts are high-risk, "
-                 f"worth NOK {_money(portfolio.high_risk_spend)} together.")  # fmt: skip
+    lines.append(
+        ngettext(
+            "{risky} of {n} contract is high-risk, worth {amount} together.",
+            "{risky} of {n} contracts are high-risk, worth {amount} together.",
+            len(portfolio), language,
+        ).format(risky=risky, n=len(portfolio), amount=format_money(portfolio.high_risk_spend, language))
+    )  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
-def portfolio_csv(portfolio: Any) -> str:
-    """The ranking as CSV, one contract a row."""
+def portfolio_csv(portfolio: Any, excel: bool = False, language: str = "en") -> str:
+    """The ranking as CSV, one contract a row.
+
+    Plain (``excel=False``): RFC 4180 with ``,`` separators, ids as column names, ``True`` /
+    ``False`` and decimal points, the same in every language. For Excel (``excel=True``): what
+    a spreadsheet in ``language`` opens in columns: a byte-order mark (so Excel reads UTF-8 and
+    keeps æøå), CRLF line ends, column names and yes/no in the language, and for Norwegian
+    ``;`` separators and decimal commas (Norwegian Excel's list separator is ``;`` because
+    its decimal mark is ``,``).
+    """
     import csv
     import io
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["rank", "id", "title", "high_risk", "priority", "value_nok", "duration_months",
-                "share", "cumulative_share", "instruments"])  # fmt: skip
+    cols = ("rank", "id", "title", "high_risk", "priority", "value_nok", "duration_months", "share",
+            "cumulative_share", "instruments")  # fmt: skip
+    if not excel:
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(cols)
+        for e in portfolio:
+            c = e.contract
+            w.writerow([e.rank, c.id or "", c.title or "", e.high_risk, e.priority, c.value.nok,
+                        c.duration_months, f"{e.share:.6f}", f"{e.cumulative_share:.6f}",
+                        ";".join(f"{i.id}:{i.strength.value}" for i in e.instruments)])  # fmt: skip
+        return buf.getvalue()
+    _ = translator(language)
+    comma = language == "nb"
+    w = csv.writer(buf, delimiter=";" if comma else ",", lineterminator="\r\n")
+
+    def number(text: str) -> str:
+        return text.replace(".", ",") if comma else text
+
+    w.writerow([_("rank"), "id", _("title"), _("high-risk"), _("priority"), _("value NOK"), _("months"),
+                _("share"), _("cumulative"), _("instruments")])  # fmt: skip
     for e in portfolio:
         c = e.contract
-        w.writerow([e.rank, c.id or "", c.title or "", e.high_risk, e.priority, c.value.nok,
-                    c.duration_months, f"{e.share:.6f}", f"{e.cumulative_share:.6f}",
-                    ";".join(f"{i.id}:{i.strength.value}" for i in e.instruments)])  # fmt: skip
-    return buf.getvalue()
+        w.writerow([e.rank, c.id or "", c.title or "", yes_no(e.high_risk, language),
+                    yes_no(e.priority, language), number(f"{c.value.nok:f}"), c.duration_months,
+                    number(f"{e.share:.6f}"), number(f"{e.cumulative_share:.6f}"),
+                    _strength_list(e.instruments, language)])  # fmt: skip
+    return "\ufeff" + buf.getvalue()
 
 
 def cpv_to_dict(code: Any) -> dict[str, Any]:
