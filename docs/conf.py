@@ -46,8 +46,30 @@ def _generate() -> None:
 
 _generate()
 
-# docstring examples pulled in by autodoc run without their module's globals
-doctest_global_setup = """
+def _example_files() -> str:
+    """Write every block marked ``<!-- file: NAME -->`` in the docs into a fresh folder.
+
+    Doctests and the shell examples run in that folder, so a page's example files are the
+    files its examples read (tests/test_docs.py checks the same blocks).
+    """
+    import re
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="srpp-docs-")
+    marked = re.compile(r"^<!-- file: (\S+) -->\n```[^\n]*\n(.*?)^```$", re.M | re.S)
+    for page in Path(__file__).parent.glob("*.md"):
+        for name, body in marked.findall(page.read_text("utf-8")):
+            (Path(folder) / name).write_text(body, "utf-8")
+    return folder
+
+
+_FILES = _example_files()
+
+# docstring examples pulled in by autodoc run without their module's globals; every example
+# runs in the folder of the docs' example files
+doctest_global_setup = f"""
+import os
+os.chdir({_FILES!r})
 import srpp
 from srpp import *
 from srpp import Contract, Policy, product, products, recommend

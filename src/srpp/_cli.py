@@ -104,8 +104,14 @@ def _evaluate(
 
 
 def _load_rules(path: str | None, policy: Policy) -> RuleSet:
+    """The rule set of ``--rules`` (the default one without it), the policy checked against it.
+
+    The policy is applied where the rule set is used, so results record the rule set and the
+    policy apart in their provenance.
+    """
     rs = default_rules() if path is None else RuleSet.load(path)
-    return rs.with_policy(policy)
+    rs.with_policy(policy)  # an unknown parameter or a bad value fails here, before any input
+    return rs
 
 
 def _problems_of(exc: _ProblemsError, path: str | None) -> list[str]:
@@ -222,7 +228,7 @@ def cmd_products(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
 def cmd_rules(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     policy = Policy.load(args.policy) if args.policy else Policy()
-    rs = _load_rules(args.rules, policy)
+    rs = _load_rules(args.rules, policy).with_policy(policy)
     if args.format == "json":
         print(rs.to_json(), end="", file=out)
         return EXIT_OK
@@ -233,7 +239,7 @@ def cmd_rules(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
 
 def cmd_instruments(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    items = instrument_types()
+    items = instrument_types() if args.rules is None else RuleSet.load(args.rules).instruments
     if args.format == "json":
         doc = [
             {"id": i.id, "phase": i.phase.value, "title": i.title, "summary": i.summary,
@@ -318,6 +324,7 @@ def parser() -> argparse.ArgumentParser:
     ins = sub.add_parser("instruments", help="the instrument catalogue")
     ins.add_argument("--format", choices=formats, default="text")
     _language_option(ins)
+    ins.add_argument("--rules", metavar="FILE", help="list the instrument types of this rule file")
     ins.set_defaults(func=cmd_instruments)
 
     ex = sub.add_parser("examples", help="the shipped example contracts")

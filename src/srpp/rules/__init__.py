@@ -12,7 +12,7 @@ import functools
 
 import importlib_resources
 
-from ._facts import DEFAULT_FACTS, Fact, FactKind
+from ._facts import DEFAULT_FACTS, VOCABULARY, Fact, FactKind
 from ._model import (
     OPERATORS,
     AllOf,
@@ -48,6 +48,7 @@ __all__ = [
     "Recommended",
     "Rule",
     "RuleSet",
+    "VOCABULARY",
     "default_rules",
 ]
 

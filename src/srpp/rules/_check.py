@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -218,7 +219,7 @@ def _check_condition(
     if isinstance(cond, Holds):
         f = facts.get(cond.fact)
         if f is None and cond.fact not in derived:
-            add(Problem(f"{where}.holds", unknown("fact", cond.fact, [*facts, *derived])))
+            add(Problem(f"{where}.holds", _unknown_fact(cond.fact, [*facts, *derived])))
         elif f is not None and f.kind is not FactKind.BOOL:
             add(Problem(f"{where}.holds", f"{cond.fact!r} is a {f.kind.value} fact; "
                         "holds tests boolean facts and derived facts; compare it instead"))  # fmt: skip
@@ -237,7 +238,7 @@ def _check_condition(
         if cond.fact in derived:
             add(Problem(f"{where}.fact", f"{cond.fact!r} is derived by a rule; test it with holds"))
         else:
-            add(Problem(f"{where}.fact", unknown("fact", cond.fact, [*facts, *derived])))
+            add(Problem(f"{where}.fact", _unknown_fact(cond.fact, [*facts, *derived])))
         return
     if cond.op not in OPERATORS:
         add(Problem(f"{where}.op", unknown("operator", cond.op, OPERATORS)))
@@ -274,6 +275,35 @@ def _check_condition(
         expected = "a whole number"
     if not ok:
         add(Problem(f"{where}.value", f"{cond.fact!r} is compared with {expected}, got {v!r}"))
+
+
+@functools.cache
+def _derived_by_default() -> dict[str, str]:
+    """Derived fact -> the id of the rule of srpp's default rule set that derives it.
+
+    Read from the shipped file itself, not through :func:`default_rules`, so checking the
+    default rule set never needs the default rule set.
+    """
+    import tomllib
+
+    import importlib_resources
+
+    text = importlib_resources.files("srpp.rules").joinpath("default.toml").read_text("utf-8")
+    out: dict[str, str] = {}
+    for rule in tomllib.loads(text).get("rules", []):
+        then = rule.get("then", {})
+        if isinstance(then, dict) and isinstance(then.get("derive"), str):
+            out.setdefault(then["derive"], str(rule.get("id")))
+    return out
+
+
+def _unknown_fact(name: str, known: list[str]) -> str:
+    """An unknown fact; for one srpp-default derives, say how to have it (no misleading guess)."""
+    rule = _derived_by_default().get(name)
+    if rule is not None:
+        return (f"unknown fact {name!r}: rule {rule!r} of srpp-default derives it, and this rule "
+                "set does not have that rule (a rule file gets it with extends = \"srpp-default\")")
+    return unknown("fact", name, known)
 
 
 def _cycles(rs: RuleSet, derived: dict[str, list[int]], concludes: dict[str, list[int]]) -> list[Problem]:

@@ -12,7 +12,7 @@ import attrs
 from .._errors import SrppError
 from .._model import Contract, MarketMaturity, RiskLevel
 
-__all__ = ["DEFAULT_FACTS", "Fact", "FactKind"]
+__all__ = ["DEFAULT_FACTS", "VOCABULARY", "Fact", "FactKind"]
 
 
 class FactKind(enum.Enum):
@@ -158,3 +158,21 @@ DEFAULT_FACTS: tuple[Fact, ...] = (
     Fact("product_count", FactKind.NUMBER, "number of products", _product_count,
          description="How many products the contract names."),
 )  # fmt: skip
+
+
+def _risk_overridden(contract: Contract) -> bool:
+    return any(level is not None for _, level in contract.risk_overrides.items())
+
+
+def _cpv_count(contract: Contract) -> int:
+    return len(contract.cpv)
+
+
+VOCABULARY: tuple[Fact, ...] = DEFAULT_FACTS + (
+    Fact("risk_overridden", FactKind.BOOL, "the buyer assessed some tier's risk", _risk_overridden,
+         description="Whether the contract's risk_overrides replace DFØ's rating at some tier."),
+    Fact("cpv_count", FactKind.NUMBER, "number of CPV codes", _cpv_count,
+         description="How many CPV codes the contract gives."),
+)  # fmt: skip
+"""Every fact srpp can read from a contract: the default facts, then those a rule file may add
+by name (``facts = ["risk_overridden"]``). Facts are code, so a file only names them."""

@@ -12,7 +12,7 @@ from typing import Any
 from .._errors import InvalidPolicyError, InvalidRuleSetError, Problem, _ProblemsError
 from .._model import AttributeSpec, InstrumentType, Phase, Strength
 from .._suggest import did_you_mean, unknown
-from ._facts import Fact
+from ._facts import VOCABULARY, Fact, FactKind
 from ._model import (
     AllOf,
     AnyOf,
@@ -27,6 +27,8 @@ from ._model import (
     Recommended,
     Rule,
     RuleSet,
+    _merged,
+    derived_name,
 )
 
 
@@ -162,13 +164,42 @@ class _Reader:
             self.texts(doc, "sources", where),
         )  # fmt: skip
 
-    def parameter(self, name: str, doc: Any, where: str) -> Parameter | None:
+    def parameter(self, name: str, doc: Any, where: str, inherited: Parameter | None = None) -> Parameter | None:
+        """A parameter; one the extended rule set has may give only what changes."""
+        if inherited is not None:
+            if not self.keys(doc, where, ["kind", "value", "description", "source"]):
+                return None
+            return Parameter(
+                name, self.text(doc, "kind", where, inherited.kind), doc.get("value", inherited.value),
+                self.text(doc, "description", where, inherited.description),
+                self.text(doc, "source", where, inherited.source),
+            )  # fmt: skip
         if not self.keys(doc, where, ["kind", "value", "description", "source"], ["kind", "value"]):
             return None
         return Parameter(
             name, self.text(doc, "kind", where), doc["value"],
             self.text(doc, "description", where, ""), self.text(doc, "source", where, ""),
         )  # fmt: skip
+
+    def fact(self, name: str, decl: Any, vocabulary: Mapping[str, Fact], where: str) -> Fact | None:
+        """A fact the file names, from the vocabulary; its declaration, if any, must match."""
+        found = vocabulary.get(name)
+        if found is None:
+            self.fail(where, unknown("fact", name, vocabulary) + ": facts are code (a function reads "
+                      "each from the contract), so a rule file can only name one that srpp's "
+                      "vocabulary (srpp.rules.VOCABULARY) or the caller has; pass yours as "
+                      f"RuleSet.load(path, facts=[Fact({name!r}, ...)])")  # fmt: skip
+            return None
+        if decl is None:
+            return found
+        if not self.keys(decl, where, _FACT_KEYS):
+            return None
+        declared = fact_declaration(found)
+        for key in _FACT_KEYS:
+            if key in decl and decl[key] != declared[key]:
+                self.fail(f"{where}.{key}", f"the file declares {decl[key]!r}, but the fact {name!r} "
+                          f"given to srpp has {declared[key]!r}")  # fmt: skip
+        return found
 
     def instrument(self, doc: Any, where: str) -> InstrumentType | None:
         if not self.keys(doc, where, ["id", "phase", "title", "summary", "sources", "attributes"],
@@ -190,27 +221,62 @@ class _Reader:
         )  # fmt: skip
 
 
+SHIPPED_RULE_SETS = ("srpp-default",)
+"""The names ``extends`` accepts besides a path to another rule file."""
+
+_FILE_KEYS = ("name", "description", "version", "extends", "remove", "notes", "facts",
+              "parameters", "instruments", "rules")  # fmt: skip
+_FACT_KEYS = ("kind", "label", "description", "unit", "choices")
+
+
 def ruleset_from_dict(
     doc: Mapping[str, Any],
     *,
     facts: tuple[Fact, ...],
     instruments: Iterable[InstrumentType] | None,
+    base: str | os.PathLike[str] | None = None,
+    chain: tuple[Path, ...] = (),
 ) -> RuleSet:
-    """See :meth:`RuleSet.from_dict`."""
+    """See :meth:`RuleSet.from_dict`; ``chain`` is the files being read, to find cycles."""
     from .._catalogue import instrument_types
+    from ._facts import DEFAULT_FACTS
 
     r = _Reader()
-    if not r.keys(doc, "", ["name", "description", "version", "notes", "parameters", "instruments", "rules"], ["rules"]):
+    extends = isinstance(doc, Mapping) and "extends" in doc
+    if not r.keys(doc, "", _FILE_KEYS, [] if extends else ["rules"]):
         raise InvalidRuleSetError(r.problems)
+    parent: RuleSet | None = None
+    if extends:
+        parent = _parent(doc["extends"], facts=facts, instruments=instruments, base=base, chain=chain)
+
+    # the vocabulary the file may name facts from: the caller's, then srpp's documented one
+    vocabulary = {f.name: f for f in (*VOCABULARY, *facts)}
+    base_facts = _merged(parent.facts if parent is not None else DEFAULT_FACTS, facts, "name")
+    own_facts = []
+    raw_facts = doc.get("facts", {})
+    if isinstance(raw_facts, list) and all(isinstance(n, str) for n in raw_facts):
+        raw_facts = dict.fromkeys(raw_facts)  # names only: facts = ["risk_overridden"]
+    if not isinstance(raw_facts, Mapping):
+        r.fail("facts", "must be a list of fact names or a table of fact declarations by name")
+        raw_facts = {}
+    for name, decl in raw_facts.items():
+        if (fact := r.fact(str(name), decl, vocabulary, f"facts.{name}")) is not None:
+            own_facts.append(fact)
+
     params = doc.get("parameters", {})
+    inherited = {p.name: p for p in parent.parameters} if parent is not None else {}
     parameters = []
     if not isinstance(params, Mapping):
         r.fail("parameters", "must be a table/object of parameters by name")
     else:
         for name, p in params.items():
-            if (param := r.parameter(str(name), p, f"parameters.{name}")) is not None:
+            if (param := r.parameter(str(name), p, f"parameters.{name}", inherited.get(str(name)))) is not None:
                 parameters.append(param)
-    known = {i.id: i for i in (instrument_types() if instruments is None else instruments)}
+
+    if parent is not None:
+        known = {i.id: i for i in parent.instruments}
+    else:
+        known = {i.id: i for i in (instrument_types() if instruments is None else instruments)}
     raw_instruments = doc.get("instruments", [])
     if not isinstance(raw_instruments, list):
         r.fail("instruments", "must be a list of instrument types")
@@ -218,7 +284,8 @@ def ruleset_from_dict(
     for j, i in enumerate(raw_instruments):
         if (it := r.instrument(i, f"instruments[{j}]")) is not None:
             known[it.id] = it
-    raw_rules = doc.get("rules")
+
+    raw_rules = doc.get("rules", [])
     rules = []
     if not isinstance(raw_rules, list):
         r.fail("rules", "must be a list of rules")
@@ -226,14 +293,76 @@ def ruleset_from_dict(
         for j, rule in enumerate(raw_rules):
             if (parsed := r.rule(rule, f"rules[{j}]")) is not None:
                 rules.append(parsed)
+    remove = r.texts(doc, "remove", "")
     notes = r.texts(doc, "notes", "")
-    name = r.text(doc, "name", "", "custom")
+    default_name = "custom" if parent is None else derived_name(parent.name)
+    if base is not None and chain:
+        default_name = chain[-1].stem
+    name = r.text(doc, "name", "", default_name)
+
+    if parent is None:
+        if remove:
+            r.fail("remove", "removes rules of the rule set named in extends; this file extends none")
+        if r.problems:
+            raise InvalidRuleSetError(r.problems)
+        return RuleSet(
+            rules=tuple(rules), parameters=tuple(parameters), instruments=tuple(known.values()),
+            facts=_merged(base_facts, own_facts, "name"), notes=notes, name=name,
+        )  # fmt: skip
+
+    ids = [x.id for x in parent.rules]
+    for j, rid in enumerate(remove):
+        if rid not in ids:
+            r.fail(f"remove[{j}]", unknown(f"rule of {parent.name!r}", rid, ids))
     if r.problems:
         raise InvalidRuleSetError(r.problems)
+    new = {x.id: x for x in rules}
+    kept = [new.pop(x.id, x) for x in parent.rules if x.id not in remove]
     return RuleSet(
-        rules=tuple(rules), parameters=tuple(parameters), instruments=tuple(known.values()),
-        facts=facts, notes=notes, name=name,
-    )  # fmt: skip
+        rules=(*kept, *new.values()),
+        parameters=_merged(parent.parameters, parameters, "name"),
+        instruments=tuple(known.values()),
+        facts=_merged(base_facts, own_facts, "name"),
+        notes=(*parent.notes, *notes),
+        name=name,
+    )
+
+
+def _parent(
+    extends: Any,
+    *,
+    facts: tuple[Fact, ...],
+    instruments: Iterable[InstrumentType] | None,
+    base: str | os.PathLike[str] | None,
+    chain: tuple[Path, ...],
+) -> RuleSet:
+    """The rule set that ``extends`` names: a shipped one, or a rule file relative to ``base``."""
+    from . import default_rules
+
+    if not isinstance(extends, str) or not extends.strip():
+        raise InvalidRuleSetError([Problem("extends", "must name a rule set ('srpp-default') "
+                                           f"or the path of a rule file, got {extends!r}")])  # fmt: skip
+    if extends in SHIPPED_RULE_SETS:
+        return default_rules()
+    if not extends.endswith((".toml", ".json")):
+        raise InvalidRuleSetError([Problem("extends", unknown("rule set", extends, SHIPPED_RULE_SETS)
+                                           + " (or give the path of a .toml or .json rule file)")])  # fmt: skip
+    path = (Path(base) if base is not None else Path.cwd()) / extends
+    resolved = path.resolve()
+    if resolved in chain:
+        names = " -> ".join(str(p) for p in (*chain[chain.index(resolved):], resolved))
+        raise InvalidRuleSetError([Problem("extends", f"rule files extend each other in a cycle: {names}")])
+    try:
+        doc = load_document(path, InvalidRuleSetError)
+        if not isinstance(doc, Mapping):
+            raise InvalidRuleSetError([Problem("", f"must be a table/object, got {type(doc).__name__}")])
+        return ruleset_from_dict(doc, facts=facts, instruments=instruments,
+                                 base=resolved.parent, chain=(*chain, resolved))  # fmt: skip
+    except InvalidRuleSetError as exc:
+        raise InvalidRuleSetError(
+            p if p.message.startswith("rule files extend each other") else p.within(f"extends ({extends})")
+            for p in exc.problems
+        ) from None
 
 
 def condition_to_dict(cond: Condition) -> dict[str, Any]:
@@ -267,35 +396,92 @@ def conclusion_to_dict(then: Conclusion) -> dict[str, Any]:
     return out
 
 
+def fact_declaration(fact: Fact) -> dict[str, Any]:
+    """What a rule file says of a fact: everything but the code that reads it."""
+    return {"kind": fact.kind.value, "label": fact.label, "description": fact.description,
+            "unit": fact.unit, "choices": list(fact.choices)}  # fmt: skip
+
+
+def _instrument_to_dict(i: InstrumentType) -> dict[str, Any]:
+    return {
+        "id": i.id, "phase": i.phase.value, "title": i.title, "summary": i.summary,
+        "sources": list(i.sources),
+        "attributes": [{"name": a.name, "choices": list(a.choices)} for a in i.attributes],
+    }  # fmt: skip
+
+
+def _parameter_to_dict(p: Parameter) -> dict[str, Any]:
+    return {"kind": p.kind, "value": p.value, "description": p.description, "source": p.source}
+
+
+def _rule_to_dict(r: Rule) -> dict[str, Any]:
+    return {
+        "id": r.id, "when": condition_to_dict(r.when), "then": conclusion_to_dict(r.then),
+        "reason": r.reason, "sources": list(r.sources),
+    }  # fmt: skip
+
+
+def _unrepresentable(have: Iterable[Any], base: Iterable[Any], key: str, what: str) -> list[Problem]:
+    """Problems if ``have`` is not ``base`` with items replaced in place and others added."""
+    have_keys = [getattr(x, key) for x in have]
+    base_keys = [getattr(x, key) for x in base]
+    missing = [k for k in base_keys if k not in have_keys]
+    if missing:
+        return [Problem(what, f"the rule set lacks {', '.join(map(repr, missing))}, which a rule file "
+                        f"always has (every file starts from srpp's {what}); a file cannot remove "
+                        f"{what}, so keep them (rules need not use them)")]  # fmt: skip
+    if have_keys[: len(base_keys)] != base_keys:
+        return [Problem(what, f"the rule set has srpp's {what} in another order than srpp "
+                        f"({', '.join(have_keys)}), which a file cannot say; keep srpp's first, "
+                        "in its order, and add yours after them")]  # fmt: skip
+    return []
+
+
 def ruleset_to_dict(rs: RuleSet) -> dict[str, Any]:
     """See :meth:`RuleSet.to_dict`."""
     from .._catalogue import instrument_types
+    from ._facts import DEFAULT_FACTS
 
-    shipped = set(instrument_types())
-    return {
-        "name": rs.name,
+    shipped = instrument_types()
+    problems = _unrepresentable(rs.instruments, shipped, "id", "instrument types")
+    problems += _unrepresentable(rs.facts, DEFAULT_FACTS, "name", "facts")
+    if problems:
+        raise InvalidRuleSetError(problems)
+    doc: dict[str, Any] = {"name": rs.name, "notes": list(rs.notes)}
+    own_facts = [f for f in rs.facts if f not in DEFAULT_FACTS or f.extract is not _extract_of(f)]
+    if own_facts:
+        doc["facts"] = {f.name: fact_declaration(f) for f in own_facts}
+    doc["parameters"] = {p.name: _parameter_to_dict(p) for p in rs.parameters}
+    doc["instruments"] = [_instrument_to_dict(i) for i in rs.instruments if i not in shipped]
+    doc["rules"] = [_rule_to_dict(r) for r in rs.rules]
+    return doc
+
+
+def _extract_of(fact: Fact) -> Any:
+    """The function srpp's own fact of this name reads the contract with."""
+    return next((f.extract for f in VOCABULARY if f.name == fact.name), None)
+
+
+def canonical(rs: RuleSet) -> bytes:
+    """The rule set's content as canonical JSON bytes (sorted keys, no spaces), for digests.
+
+    Everything that decides a result is in it: rules, parameters, every instrument type,
+    every fact with the module and name of the function that reads it, the notes. The
+    name is not: a rule set renamed gives the same results, and the same digest.
+    """
+
+    def code(f: Fact) -> str:
+        fn = f.extract
+        return f"{getattr(fn, '__module__', '?')}:{getattr(fn, '__qualname__', type(fn).__qualname__)}"
+
+    content = {
         "notes": list(rs.notes),
-        "parameters": {
-            p.name: {"kind": p.kind, "value": p.value, "description": p.description, "source": p.source}
-            for p in rs.parameters
-        },
-        "instruments": [
-            {
-                "id": i.id, "phase": i.phase.value, "title": i.title, "summary": i.summary,
-                "sources": list(i.sources),
-                "attributes": [{"name": a.name, "choices": list(a.choices)} for a in i.attributes],
-            }  # fmt: skip
-            for i in rs.instruments
-            if i not in shipped
-        ],
-        "rules": [
-            {
-                "id": r.id, "when": condition_to_dict(r.when), "then": conclusion_to_dict(r.then),
-                "reason": r.reason, "sources": list(r.sources),
-            }  # fmt: skip
-            for r in rs.rules
-        ],
+        "facts": {f.name: {**fact_declaration(f), "extract": code(f)} for f in rs.facts},
+        "parameters": {p.name: _parameter_to_dict(p) for p in rs.parameters},
+        "instruments": [_instrument_to_dict(i) for i in rs.instruments],
+        "rules": [_rule_to_dict(r) for r in rs.rules],
     }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def policy_from_dict(doc: Mapping[str, Any]) -> Policy:

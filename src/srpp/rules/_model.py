@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, Union
+from pathlib import Path
+from typing import Any, TypeVar, Union
 
 import attrs
 
@@ -335,9 +337,26 @@ class RuleSet:
 
     # -- new rule sets from this one ----------------------------------------------------
 
+    def renamed(self, name: str) -> RuleSet:
+        """The same rules under another name (for messages, documentation and provenance).
+
+        >>> from srpp.rules import default_rules
+        >>> default_rules().without("conflict-minerals-clause").renamed("ours").name
+        'ours'
+        """
+        return attrs.evolve(self, name=name)
+
+    def _derived(self, **changes: Any) -> RuleSet:
+        """A new rule set with these fields changed, named as derived from this one."""
+        return attrs.evolve(self, name=derived_name(self.name), **changes)
+
     def with_rules(self, *rules: Rule) -> RuleSet:
-        """A new rule set with these rules added at the end (their ids must be new)."""
-        return attrs.evolve(self, rules=self.rules + rules)
+        """A new rule set with these rules added at the end (their ids must be new).
+
+        Like every method that makes a new rule set from this one, the new one is named
+        ``"<this name> (modified)"`` until :meth:`renamed` gives it a name of its own.
+        """
+        return self._derived(rules=self.rules + rules)
 
     def replace(self, *rules: Rule) -> RuleSet:
         """A new rule set in which each given rule replaces the rule with its id."""
@@ -346,7 +365,7 @@ class RuleSet:
                    for i in new if i not in self]  # fmt: skip
         if missing:
             raise InvalidRuleSetError(missing)
-        return attrs.evolve(self, rules=tuple(new.get(r.id, r) for r in self.rules))
+        return self._derived(rules=tuple(new.get(r.id, r) for r in self.rules))
 
     def without(self, *rule_ids: str) -> RuleSet:
         """A new rule set without the rules of these ids."""
@@ -354,25 +373,25 @@ class RuleSet:
                    for i in rule_ids if i not in self]  # fmt: skip
         if missing:
             raise InvalidRuleSetError(missing)
-        return attrs.evolve(self, rules=tuple(r for r in self.rules if r.id not in rule_ids))
+        return self._derived(rules=tuple(r for r in self.rules if r.id not in rule_ids))
 
     def with_instruments(self, *instruments: InstrumentType) -> RuleSet:
-        """A new rule set that knows these instrument types too (replacing same ids)."""
-        new = {i.id: i for i in instruments}
-        kept = tuple(i for i in self.instruments if i.id not in new)
-        return attrs.evolve(self, instruments=kept + tuple(new.values()))
+        """A new rule set that knows these instrument types too.
+
+        One with the id of a known type replaces it in its place; new ones come last.
+        """
+        return self._derived(instruments=_merged(self.instruments, instruments, "id"))
 
     def with_facts(self, *facts: Fact) -> RuleSet:
-        """A new rule set whose vocabulary has these facts too (replacing same names)."""
-        new = {f.name: f for f in facts}
-        kept = tuple(f for f in self.facts if f.name not in new)
-        return attrs.evolve(self, facts=kept + tuple(new.values()))
+        """A new rule set whose vocabulary has these facts too.
+
+        One with the name of a known fact replaces it in its place; new ones come last.
+        """
+        return self._derived(facts=_merged(self.facts, facts, "name"))
 
     def with_parameters(self, *parameters: Parameter) -> RuleSet:
-        """A new rule set with these parameters added or replaced."""
-        new = {p.name: p for p in parameters}
-        kept = tuple(p for p in self.parameters if p.name not in new)
-        return attrs.evolve(self, parameters=kept + tuple(new.values()))
+        """A new rule set with these parameters added (last) or replaced (in place)."""
+        return self._derived(parameters=_merged(self.parameters, parameters, "name"))
 
     def with_policy(self, policy: Policy | Mapping[str, int | str] | None) -> RuleSet:
         """A new rule set whose parameters take the policy's values.
@@ -397,12 +416,11 @@ class RuleSet:
             raise InvalidPolicyError(problems)
         values = dict(policy.values)
         try:
-            return attrs.evolve(
-                self,
+            return self._derived(
                 parameters=tuple(
                     attrs.evolve(p, value=values[p.name]) if p.name in values else p
                     for p in self.parameters
-                ),
+                )
             )
         except InvalidRuleSetError as exc:
             raise InvalidPolicyError(exc.problems) from None
@@ -421,37 +439,102 @@ class RuleSet:
 
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
+    @functools.cached_property
+    def digest(self) -> str:
+        """``"sha256:<hex>"`` of the rule set's canonical content, computed once per rule set.
+
+        Two rule sets have the same digest exactly when they have the same rules,
+        parameters, instrument types, facts (with the functions that read them) and notes;
+        the name is not part of it. Results record it in their provenance.
+
+        >>> from srpp.rules import default_rules
+        >>> d = default_rules().digest
+        >>> d.startswith("sha256:") and d == default_rules().renamed("x").digest
+        True
+        """
+        import hashlib
+
+        from ._io import canonical
+
+        return "sha256:" + hashlib.sha256(canonical(self)).hexdigest()
+
     @classmethod
     def from_dict(
         cls,
         doc: Mapping[str, Any],
         *,
-        facts: Iterable[Fact] = DEFAULT_FACTS,
+        facts: Iterable[Fact] = (),
         instruments: Iterable[InstrumentType] | None = None,
+        base: str | os.PathLike[str] | None = None,
     ) -> RuleSet:
-        """Read a rule set document.
+        """Read a rule set document (see docs/extending.md for its keys).
 
-        Instrument types the document declares are added to ``instruments`` (the shipped
-        ones by default). Facts are code, so they come from ``facts``, never the file.
+        A document either stands alone (it has ``rules``) or starts from another rule set:
+        ``extends = "srpp-default"`` or the path of another rule file, relative to ``base``
+        (the current directory by default; :meth:`load` uses the file's folder). Its
+        ``rules`` then add rules or replace those of the same id, ``remove`` drops rules,
+        ``parameters`` add parameters or change those of the same name (a table with only
+        ``value`` changes the value), ``instruments`` add instrument types and ``notes``
+        add notes.
+
+        Facts are code, so a file only names them (``facts = ["risk_overridden"]``, or a
+        table of declarations that must match): from srpp's documented vocabulary
+        (:data:`srpp.rules.VOCABULARY`) or from ``facts``, the caller's own facts, which
+        join the rule set's vocabulary too. Instrument types the document declares are added
+        to ``instruments`` (the shipped ones by default).
+
+        Raises:
+            InvalidRuleSetError: Every problem of the document, and of the rule set it makes,
+                each with its path (``extends (base.toml).rules[0].when.fact: ...`` for
+                a problem in an extended file), or a cycle of ``extends``.
         """
         from ._io import ruleset_from_dict
 
-        return ruleset_from_dict(doc, facts=tuple(facts), instruments=instruments)
+        return ruleset_from_dict(doc, facts=tuple(facts), instruments=instruments, base=base)
 
     @classmethod
     def load(
         cls,
         path: Any,
         *,
-        facts: Iterable[Fact] = DEFAULT_FACTS,
+        facts: Iterable[Fact] = (),
         instruments: Iterable[InstrumentType] | None = None,
     ) -> RuleSet:
-        """Read a rule set from a ``.toml`` or ``.json`` file; a rule file never runs code."""
-        from ._io import load_document
+        """Read a rule set from a ``.toml`` or ``.json`` file; a rule file never runs code.
 
-        return cls.from_dict(
-            load_document(path, InvalidRuleSetError), facts=facts, instruments=instruments
-        )
+        See :meth:`from_dict`; ``extends`` paths are relative to the file's folder, and a
+        file without a ``name`` is named after the file (``ours.toml`` -> ``ours``).
+
+        Raises:
+            InvalidRuleSetError: The file cannot be read or parsed, or the rule set it makes
+                is not valid; every problem is listed.
+        """
+        from ._io import load_document, ruleset_from_dict
+
+        doc = load_document(path, InvalidRuleSetError)
+        if not isinstance(doc, Mapping):
+            raise InvalidRuleSetError([Problem("", f"must be a table/object, got {type(doc).__name__}")])
+        chain: tuple[Path, ...] = ()
+        base = None
+        if isinstance(path, str | os.PathLike):
+            resolved = Path(path).resolve()
+            chain, base = (resolved,), resolved.parent
+        return ruleset_from_dict(doc, facts=tuple(facts), instruments=instruments, base=base, chain=chain)
+
+
+_T = TypeVar("_T")
+
+
+def _merged(old: tuple[_T, ...], new: Iterable[_T], key: str) -> tuple[_T, ...]:
+    """``old`` with items of the same key replaced in place, then the new keys in order."""
+    fresh = {getattr(x, key): x for x in new}
+    kept = tuple(fresh.pop(getattr(x, key), x) for x in old)
+    return kept + tuple(fresh.values())
+
+
+def derived_name(name: str) -> str:
+    """The name of a rule set made from one of this name: ``"srpp-default (modified)"``."""
+    return name if name.endswith(" (modified)") else f"{name} (modified)"
 
 
 def _default_instruments() -> tuple[InstrumentType, ...]:
