@@ -64,13 +64,13 @@ def _pack(rec: Recommendation, with_contract: bool) -> Packed:
             (i.id, i.phase.rank, i.strength.rank, i.rule, i.reason, i.sources, i.attributes, i.rules)
             for i in rec.instruments
         ),
-        rec.notes, rec.high_risk, rec.priority, rec.facts, rec.fired,
+        rec.notes, rec.high_risk, rec.priority, rec.facts, rec.fired, rec.provenance,
     )  # fmt: skip
 
 
 def _unpack(packed: Packed, contract: Contract) -> Recommendation:
     """The recommendation :func:`_pack` packed, for ``contract``."""
-    _, instruments, notes, high_risk, priority, facts, fired = packed
+    _, instruments, notes, high_risk, priority, facts, fired, provenance = packed
     return Recommendation(
         contract=contract,
         risk=contract.risk,
@@ -83,6 +83,7 @@ def _unpack(packed: Packed, contract: Contract) -> Recommendation:
         notes=notes,
         facts=facts,
         fired=fired,
+        provenance=provenance,
     )
 
 

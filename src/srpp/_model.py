@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -27,6 +27,7 @@ __all__ = [
     "Money",
     "Phase",
     "Product",
+    "Provenance",
     "RiskLevel",
     "RiskProfile",
     "Strength",
@@ -556,6 +557,60 @@ class Instrument:
         return doc
 
 
+def _pairs(value: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple((str(k), _pairs(v) if isinstance(v, Mapping) else v) for k, v in items)
+
+
+def _unpairs(value: Any) -> Any:
+    if isinstance(value, tuple) and all(isinstance(x, tuple) and len(x) == 2 for x in value):
+        return {k: _unpairs(v) for k, v in value}
+    return value
+
+
+def _iso_date(value: datetime.date | str) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+@attrs.frozen
+class Provenance:
+    """What produced a recommendation, so a saved result can be reproduced and compared.
+
+    Attributes:
+        srpp: srpp's version (``srpp.__version__``).
+        rules: The rule set's name.
+        digest: ``"sha256:<hex>"`` of the rule set's content (:attr:`srpp.RuleSet.digest`).
+        data: The versions of the shipped data that were used: ``("products", (...))`` for
+            the product list and ``("cpv", (...))`` for the CPV list and srpp's mapping, as
+            ``(key, value)`` pairs.
+        policy: The parameter values the caller's policy changed, as ``(name, value)``
+            pairs; empty when the rule set's own values were used.
+        date: The day the rule set's thresholds were read for.
+
+    >>> p = Provenance("0.2.0", "srpp-default", "sha256:00", {"products": {"version": "x"}},
+    ...                {"priority_value": 2000000}, "2026-11-30")
+    >>> p.to_dict()["policy"], p.to_dict()["date"]
+    ({'priority_value': 2000000}, '2026-11-30')
+    """
+
+    srpp: str
+    rules: str
+    digest: str
+    data: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=_pairs)
+    policy: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=_pairs)
+    date: datetime.date = attrs.field(factory=datetime.date.today, converter=_iso_date)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"srpp", "rules": {"name", "digest"}, "data", "policy", "date"}``, JSON-ready."""
+        return {
+            "srpp": self.srpp,
+            "rules": {"name": self.rules, "digest": self.digest},
+            "data": {k: _unpairs(v) for k, v in self.data},
+            "policy": {k: _unpairs(v) for k, v in self.policy},
+            "date": self.date.isoformat(),
+        }
+
+
 @attrs.frozen
 class Recommendation:
     """What srpp recommends for one contract, and why.
@@ -569,6 +624,8 @@ class Recommendation:
         notes: Disclaimers, and why nothing (more) is recommended.
         facts: The facts the rules saw, as ``(name, value)`` pairs.
         fired: The ids of the rules that fired, in rule-set order.
+        provenance: The rule set, data, policy and date that produced it (``None`` only
+            for a recommendation built by hand).
     """
 
     contract: Contract
@@ -579,6 +636,7 @@ class Recommendation:
     notes: tuple[str, ...]
     facts: tuple[tuple[str, Any], ...] = ()
     fired: tuple[str, ...] = ()
+    provenance: Provenance | None = None
 
     def __contains__(self, instrument_id: object) -> bool:
         return any(i.id == instrument_id for i in self.instruments)
@@ -600,6 +658,7 @@ class Recommendation:
                 "facts": {k: _plain(v) for k, v in self.facts},
                 "fired": list(self.fired),
             },
+            "provenance": None if self.provenance is None else self.provenance.to_dict(),
         }
 
 

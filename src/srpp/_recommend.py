@@ -12,12 +12,14 @@ from typing import Any
 import attrs
 
 from ._cache import WeakCache
+from ._provenance import provenance
 from ._model import (
     Contract,
     Coverage,
     Instrument,
     InstrumentType,
     Phase,
+    Provenance,
     Recommendation,
     RiskLevel,
     Strength,
@@ -243,7 +245,7 @@ class _Plan:
         text = self.rules[i].reason
         return f"{text} ({'; '.join(phrases)})" if phrases else text
 
-    def recommend(self, contract: Contract) -> Recommendation:
+    def recommend(self, contract: Contract, provenance: Provenance | None = None) -> Recommendation:
         engine = self.engine
         values = {name: extract(contract) for name, extract in self.extractors}
         key = engine.classify_values(values)
@@ -277,6 +279,7 @@ class _Plan:
             notes=notes,
             facts=tuple((name, values[name]) for name in self.fact_names),
             fired=decision.fired,
+            provenance=provenance,
         )
 
     def _decide(
@@ -424,11 +427,10 @@ def recommend(
      ('self-assessment', 'should')]
     """
     pol = as_policy(policy)
-    rs = default_rules() if rules is None else rules
-    if not isinstance(rs, RuleSet):
-        raise TypeError(f"rules must be a srpp.rules.RuleSet, got {type(rs).__name__}")
-    if pol.values:
-        rs = _with_policy(rs, pol)
+    given = default_rules() if rules is None else rules
+    if not isinstance(given, RuleSet):
+        raise TypeError(f"rules must be a srpp.rules.RuleSet, got {type(given).__name__}")
+    rs = _with_policy(given, pol) if pol.values else given
     if isinstance(contract, Mapping):
         contract = Contract.from_dict(
             contract, catalogue=catalogue, exchange_rates=dict(pol.exchange_rates)
@@ -437,4 +439,4 @@ def recommend(
         raise TypeError(
             f"contract must be a srpp.Contract or a contract document, got {type(contract).__name__}"
         )
-    return _plan(rs).recommend(contract)
+    return _plan(rs).recommend(contract, provenance(given, pol, contract))

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from .._i18n import N_, format_decimal, format_money, format_percent, gettext, ngettext, yes_no
-from .._model import Phase, Product, Recommendation, RiskLevel, Tier
+from .._model import Phase, Product, Provenance, Recommendation, RiskLevel, Tier
 from .._words import (
     attribute_word,
     level_word,
@@ -183,7 +183,32 @@ def recommendation_text(rec: Recommendation, markdown: bool = False, language: s
         out += [f"- {n}" for n in rec.notes]
     else:
         out += [line for n in rec.notes for line in textwrap.wrap(n, 88, initial_indent="- ", subsequent_indent="  ", break_on_hyphens=False)]
+    if rec.provenance is not None:
+        out += provenance_lines(rec.provenance, markdown, language)
     return "\n".join(out) + "\n"
+
+
+def provenance_lines(p: Provenance, markdown: bool = False, language: str = "en") -> list[str]:
+    """The provenance section of a report: srpp, rule set, data, policy and date, one a line."""
+    _ = translator(language)
+    data = dict(p.data)
+    products = dict(data.get("products", ()))
+    cpv = dict(data.get("cpv", ()))
+    listed = _("products {version}").format(version=products.get("version", "?"))
+    if products.get("own"):
+        listed += " + " + _("own products: {ids}").format(ids=", ".join(products["own"]))
+    rows = [
+        ("srpp", p.srpp),
+        (_("Rule set"), f"{p.rules} ({p.digest})"),
+        (_("Data"), f"{listed}; {cpv.get('version', '?')}"),
+        (_("Policy"), ", ".join(f"{k} = {v}" for k, v in p.policy) or _("the rule set's own values")),
+        (_("Date"), p.date.isoformat()),
+    ]
+    title = _("Provenance")
+    if markdown:
+        return ["", f"### {title}\n", *(f"- **{k}:** {v}" for k, v in rows)]
+    width = max(len(k) for k, _v in rows)
+    return ["", title, "-" * len(title), *(f"{k + ':':<{width + 1}} {v}" for k, v in rows)]
 
 
 def products_table(products: Iterable[Product], markdown: bool = False, language: str = "en") -> str:
