@@ -28,7 +28,7 @@ def test_documents_rules_and_policy_travel_to_the_workers() -> None:
 
 def test_invalid_contracts_raise_or_are_returned_in_place() -> None:
     """return_exceptions=True keeps the good results and puts the error in place."""
-    docs = [sample(1)[0].to_dict(), {"products": ["laptop"]}, sample(2)[1].to_dict()]
+    docs = [sample(1)[0].to_dict(), {"products": ["laptpo"]}, sample(2)[1].to_dict()]
     out = list(srpp.recommend_many(docs, workers=2, return_exceptions=True))
     assert isinstance(out[1], InvalidContractError) and out[1].problems
     assert out[0] == srpp.recommend(docs[0]) and out[2] == srpp.recommend(docs[2])

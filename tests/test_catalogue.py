@@ -72,7 +72,7 @@ class TestShippedProducts:
     def test_unknown_category_is_an_error(self) -> None:
         """An unknown category is an UnknownNameError (a LookupError)."""
         with pytest.raises(LookupError, match="unknown category"):
-            srpp.products("electronics")
+            srpp.products("gadgets")
 
 
 class TestInstrumentTypes:

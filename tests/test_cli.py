@@ -14,7 +14,7 @@ import pytest
 from srpp._cli import examples, main
 
 GOOD = {"id": "a-1", "products": ["laptops"], "value": {"amount": 2_000_000}, "duration_months": 36}
-BAD = {"id": "b-2", "products": ["laptop"], "value": {"amount": -5}, "duration_months": 36}
+BAD = {"id": "b-2", "products": ["laptpo"], "value": {"amount": -5}, "duration_months": 36}
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -52,7 +52,7 @@ class TestRecommend:
         assert code == 2
         lines = [json.loads(line) for line in out.splitlines()]
         assert len(lines) == 2 and all(d["contract"]["id"] == "a-1" for d in lines)
-        assert f"{path}: contract #2 ('b-2'): products[0]: unknown product 'laptop'" in err
+        assert f"{path}: contract #2 ('b-2'): products[0]: unknown product 'laptpo'" in err
         assert f"{path}: contract #2 ('b-2'): value.amount:" in err
         assert "1 of 3 contracts" in err
 

@@ -51,7 +51,7 @@ BAD_DOCUMENTS: list[tuple[str, dict[str, Any], str]] = [
     ("missing products", with_(products=...), "products"),
     ("empty products", with_(products=[]), "products"),
     ("products not a list", with_(products="laptops"), "products"),
-    ("unknown product id", with_(products=["laptop"]), "products[0]"),
+    ("unknown product id", with_(products=["laptpo"]), "products[0]"),
     ("product id not a string", with_(products=["laptops", 7]), "products[1]"),
     ("missing value", with_(value=...), "value"),
     ("value not an object", with_(value=24000000), "value"),
@@ -92,13 +92,14 @@ class TestBadDocuments:
 
     def test_every_problem_is_reported_at_once(self) -> None:
         """Four independent problems come back together."""
-        doc = with_(products=["laptop"], duration_months=0, market_maturity="mature", colour=1)
+        doc = with_(products=["laptpo"], duration_months=0, market_maturity="mature", colour=1)
         got = problems(doc)
         assert {"products[0]", "duration_months", "market_maturity", "colour"} <= set(got)
 
     def test_the_closest_product_id_is_suggested(self) -> None:
-        """unknown product 'laptop'; did you mean 'laptops'?"""
-        assert "did you mean 'laptops'" in problems(with_(products=["laptop"]))["products[0]"]
+        """unknown product 'laptpo'; did you mean 'laptop' (laptops)?"""
+        msg = problems(with_(products=["laptpo"]))["products[0]"]
+        assert "did you mean 'laptop' (laptops)?" in msg
 
     def test_a_misspelt_key_suggests_the_real_one(self) -> None:
         """duration -> duration_months."""

@@ -16,7 +16,15 @@ from __future__ import annotations
 
 from ._amount import parse_amount
 from ._batch import recommend_many
-from ._catalogue import Catalogue, categories, default_catalogue, instrument_types, product, products
+from ._catalogue import (
+    Catalogue,
+    categories,
+    default_catalogue,
+    instrument_type,
+    instrument_types,
+    product,
+    products,
+)
 from ._errors import (
     EngineError,
     InvalidAmountError,
@@ -91,6 +99,7 @@ __all__ = [
     "cpv",
     "default_catalogue",
     "default_rules",
+    "instrument_type",
     "instrument_types",
     "parse_amount",
     "prioritise",

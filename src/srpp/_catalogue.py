@@ -10,7 +10,9 @@ from typing import Any
 import attrs
 import importlib_resources
 
+from ._aliases import Aliases, extra_spellings
 from ._errors import UnknownNameError
+from ._i18n import gettext
 from ._model import AttributeSpec, Category, InstrumentType, Product, RiskProfile
 from ._suggest import unknown
 
@@ -18,6 +20,7 @@ __all__ = [
     "Catalogue",
     "categories",
     "default_catalogue",
+    "instrument_type",
     "instrument_types",
     "product",
     "products",
@@ -51,6 +54,40 @@ class Catalogue:
     def __len__(self) -> int:
         return len(self.products)
 
+    @functools.cached_property
+    def aliases(self) -> Aliases:
+        """Every way of writing a product's name: id, English and Norwegian names, and the
+        shipped extra spellings (``"bærbare PC-er"`` and ``"laptop"`` mean ``laptops``)."""
+        extra = extra_spellings().get("products", {})
+        names = []
+        for p in self.products:
+            names += [(p.id, p.name), (p.id, p.name.removesuffix(" (category)")), (p.id, p.name_nb)]
+            names += [(p.id, n) for n in extra.get(p.id, ())]
+        return Aliases("product", names)
+
+    @functools.cached_property
+    def category_aliases(self) -> Aliases:
+        """Every way of writing a category's name, in English and Norwegian."""
+        extra = extra_spellings().get("categories", {})
+        names = []
+        for c in self.categories:
+            names += [(c.id, c.name), (c.id, gettext(c.name, "nb"))]
+            names += [(c.id, n) for n in extra.get(c.id, ())]
+        return Aliases("category", names)
+
+    def resolve(self, name: str) -> Product:
+        """The product a person means by ``name``: its id, its English or Norwegian name, or a
+        common spelling, compared without regard to case, hyphens and spaces.
+
+        >>> default_catalogue().resolve("bærbare PC-er").id
+        'laptops'
+
+        Raises:
+            UnknownNameError: Nothing matches; the message suggests the closest name in
+                either language.
+        """
+        return self._by_id[self.aliases.resolve(name)]
+
     def ids(self) -> list[str]:
         """Every product id."""
         return list(self._by_id)
@@ -63,16 +100,14 @@ class Catalogue:
             raise UnknownNameError(unknown("product", product_id, self._by_id)) from None
 
     def category(self, category_id: str) -> Category:
-        """The category with this id."""
-        for c in self.categories:
-            if c.id == category_id:
-                return c
-        raise UnknownNameError(unknown("category", category_id, [c.id for c in self.categories]))
+        """The category with this id, or with this name in English or Norwegian."""
+        found = self.category_aliases.resolve(category_id)
+        return next(c for c in self.categories if c.id == found)
 
     def in_category(self, category_id: str) -> tuple[Product, ...]:
-        """The products of one category, in catalogue order."""
-        self.category(category_id)
-        return tuple(p for p in self.products if p.category == category_id)
+        """The products of one category (its id or name), in catalogue order."""
+        found = self.category(category_id).id
+        return tuple(p for p in self.products if p.category == found)
 
     def with_products(self, *products: Product, categories: Iterable[Category] = ()) -> Catalogue:
         """A new catalogue with these products added, replacing any with the same id.
@@ -159,3 +194,29 @@ def instrument_types() -> tuple[InstrumentType, ...]:
         )
         for i in _read("instruments.json")["instruments"]
     )
+
+
+@functools.lru_cache(maxsize=8)
+def instrument_aliases(types: tuple[InstrumentType, ...] | None = None) -> Aliases:
+    """Every way of writing the names of instrument types (the shipped ones by default): ids,
+    titles in English and Norwegian, and the shipped extra spellings."""
+    extra = extra_spellings().get("instruments", {})
+    names = []
+    for i in instrument_types() if types is None else types:
+        names += [(i.id, i.title), (i.id, gettext(i.title, "nb"))]
+        names += [(i.id, n) for n in extra.get(i.id, ())]
+    return Aliases("instrument", names)
+
+
+def instrument_type(name: str) -> InstrumentType:
+    """The shipped instrument type a person means: its id, its title in English or Norwegian, or
+    a common name (``"markedsdialog"``, ``"særskilte kontraktsvilkår"``).
+
+    >>> instrument_type("egenrapportering").id
+    'self-assessment'
+
+    Raises:
+        UnknownNameError: Nothing matches; the message suggests the closest name.
+    """
+    found = instrument_aliases().resolve(name)
+    return next(i for i in instrument_types() if i.id == found)

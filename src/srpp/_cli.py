@@ -11,7 +11,7 @@ from typing import IO, Any
 import importlib_resources
 
 from . import __version__
-from ._catalogue import default_catalogue, instrument_types
+from ._catalogue import default_catalogue, instrument_aliases, instrument_types
 from ._readers.documents import product_to_dict
 from ._i18n import LANGUAGES, resolve_language
 from ._errors import InvalidPolicyError, InvalidRuleSetError, SrppError, UnknownNameError, _ProblemsError
@@ -240,6 +240,13 @@ def cmd_rules(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
 def cmd_instruments(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     items = instrument_types() if args.rules is None else RuleSet.load(args.rules).instruments
+    if args.names:
+        aliases = instrument_aliases(tuple(items))
+        try:
+            wanted = {aliases.resolve(n) for n in args.names}
+        except UnknownNameError as exc:
+            raise _BadInput([str(exc)]) from None
+        items = tuple(i for i in items if i.id in wanted)
     if args.format == "json":
         doc = [
             {"id": i.id, "phase": i.phase.value, "title": i.title, "summary": i.summary,
@@ -309,7 +316,8 @@ def parser() -> argparse.ArgumentParser:
     cp.set_defaults(func=cmd_cpv)
 
     pr = sub.add_parser("products", help="the shipped risk table")
-    pr.add_argument("--category", metavar="C")
+    pr.add_argument("--category", metavar="C",
+                    help="a category id or name, in English or Norwegian (møbler, IKT, ...)")
     pr.add_argument("--format", choices=formats, default="text")
     _language_option(pr)
     pr.set_defaults(func=cmd_products)
@@ -322,6 +330,9 @@ def parser() -> argparse.ArgumentParser:
     ru.set_defaults(func=cmd_rules)
 
     ins = sub.add_parser("instruments", help="the instrument catalogue")
+    ins.add_argument("names", nargs="*", metavar="NAME",
+                     help="only these instruments: ids or names in English or Norwegian "
+                     "(markedsdialog, egenrapportering, ...)")  # fmt: skip
     ins.add_argument("--format", choices=formats, default="text")
     _language_option(ins)
     ins.add_argument("--rules", metavar="FILE", help="list the instrument types of this rule file")

@@ -166,9 +166,14 @@ def _converter(catalogue: Any, rates: tuple[tuple[str, Decimal], ...]) -> cattrs
 
     def product(value: object, _: object) -> ProductId:
         pid = _strict_str(value, None)
-        if pid not in catalogue:
+        if pid in catalogue:
+            return ProductId(pid)
+        aliases = getattr(catalogue, "aliases", None)  # a Catalogue knows other names too
+        if aliases is None:
             raise ValueError(unknown("product", pid, catalogue.ids()))
-        return ProductId(pid)
+        if pid not in aliases:
+            raise ValueError(aliases.unknown(pid))
+        return ProductId(aliases.resolve(pid))
 
     conv.register_structure_hook(ProductId, product)
 
