@@ -13,6 +13,7 @@ import random
 import statistics
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -124,10 +125,11 @@ def main() -> None:
     batch = [cs[i % len(cs)] for i in range(args.batch)]
     print(f"\nrecommend_many over {args.batch:,} contracts:")
     t = time.perf_counter()
-    seq = list(srpp.recommend_many(batch, workers=1))
+    seq = list(srpp.recommend_many(batch))
     t_seq = time.perf_counter() - t
     t = time.perf_counter()
-    par = list(srpp.recommend_many(batch, workers=args.workers))
+    with ProcessPoolExecutor(args.workers) as pool:
+        par = list(srpp.recommend_many(batch, executor=pool))
     t_par = time.perf_counter() - t
     speedup = t_seq / t_par
     print(f"sequential {t_seq:.1f} s, {args.workers} workers {t_par:.1f} s: speed-up {speedup:.2f}x "

@@ -32,7 +32,6 @@ from ._writers.text import (
 from .rules import Policy, RuleSet, default_rules
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
-_PARALLEL_FROM = 2000
 
 
 def examples(folder_name: str = "examples") -> dict[str, Any]:
@@ -88,9 +87,7 @@ def _evaluate(
 ) -> Iterator[tuple[int, Recommendation | None, list[str]]]:
     many = len(docs) > 1
     show = many and len(docs) >= 200 and err.isatty()
-    # large files go to worker processes; results come back in order either way
-    workers = None if len(docs) >= _PARALLEL_FROM else 1
-    results = recommend_many(docs, rules=rules, policy=policy, workers=workers, return_exceptions=True)
+    results = recommend_many(docs, rules=rules, policy=policy, return_exceptions=True)
     for n, (doc, result) in enumerate(zip(docs, results, strict=True)):
         if isinstance(result, Recommendation):
             yield n, result, []

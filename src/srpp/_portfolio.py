@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Executor
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from ._batch import recommend_many
-from ._errors import SrppError
 from ._model import Contract, Instrument, Recommendation
 from .rules._model import Policy, RuleSet
 
@@ -121,7 +121,7 @@ def prioritise(
     rules: RuleSet | None = None,
     policy: Policy | Mapping[str, Any] | None = None,
     catalogue: Any = None,
-    workers: int | None = 1,
+    executor: Executor | None = None,
 ) -> Portfolio:
     """Evaluate every contract of a plan and rank them, so a buyer sees where to start.
 
@@ -133,7 +133,8 @@ def prioritise(
 
     Raises :class:`~srpp.InvalidContractError` for the first invalid contract; use
     :func:`~srpp.recommend_many` with ``return_exceptions=True`` and :meth:`Portfolio.rank` to
-    keep the valid ones.
+    keep the valid ones. ``executor`` spreads the evaluation as for
+    :func:`~srpp.recommend_many`.
 
     >>> p = prioritise([
     ...     {"id": "small", "products": ["laptops"], "value": {"amount": 500_000}, "duration_months": 12},
@@ -143,9 +144,6 @@ def prioritise(
     >>> [(e.rank, e.contract.id, round(e.share, 2), round(e.cumulative_share, 2)) for e in p]
     [(1, 'big', 0.75, 0.75), (2, 'small', 0.25, 1.0), (3, 'food', 0.0, 1.0)]
     """
-    results = list(recommend_many(contracts, rules=rules, policy=policy, workers=workers,
-                                  catalogue=catalogue))  # fmt: skip
-    for r in results:
-        if isinstance(r, SrppError):  # pragma: no cover - recommend_many raised already
-            raise r
-    return Portfolio.rank(r for r in results if isinstance(r, Recommendation))
+    results = recommend_many(contracts, rules=rules, policy=policy, executor=executor,
+                             catalogue=catalogue)  # fmt: skip
+    return Portfolio.rank(results)
