@@ -8,6 +8,7 @@ __all__ = [
     "EngineError",
     "InvalidAmountError",
     "InvalidContractError",
+    "InvalidNoticeError",
     "InvalidPolicyError",
     "InvalidRuleSetError",
     "Problem",
@@ -70,6 +71,12 @@ class InvalidContractError(_ProblemsError, ValueError):
     what = "contract"
 
 
+class InvalidNoticeError(_ProblemsError, ValueError):
+    """A published notice cannot be read; each problem names the file and what is missing."""
+
+    what = "notice"
+
+
 class InvalidRuleSetError(_ProblemsError, ValueError):
     """A rule set is not valid; :attr:`problems` lists every problem at once."""
 
@@ -108,6 +115,7 @@ class RuleSetTooLargeError(EngineError):
     """A rule set needs more simultaneous matches than durable-rules can hold."""
 
 
-for _cls in (SrppError, InvalidAmountError, InvalidContractError, InvalidRuleSetError,
-             InvalidPolicyError, UnknownNameError, EngineError, RuleSetTooLargeError, Problem):  # fmt: skip
+for _cls in (SrppError, InvalidAmountError, InvalidContractError, InvalidNoticeError,
+             InvalidRuleSetError, InvalidPolicyError, UnknownNameError, EngineError,
+             RuleSetTooLargeError, Problem):  # fmt: skip
     _cls.__module__ = "srpp"  # users see (and pickle) the public name

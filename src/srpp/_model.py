@@ -645,6 +645,18 @@ class Recommendation:
         """The recommended instrument with this id, or ``None``."""
         return next((i for i in self.instruments if i.id == instrument_id), None)
 
+    @property
+    def notice_codes(self) -> dict[str, Any] | None:
+        """The eForms codes to declare in the notice when the contract clauses are
+        recommended, else ``None``: BT-06 ``soc-obj`` and BT-775 ``hum-right``, with their
+        names and the eForms SDK version they are from (``{"BT-06": ["soc-obj"], ...}``).
+        """
+        if "contract-clauses" not in self:
+            return None
+        from ._codes import notice_codes
+
+        return notice_codes()
+
     def to_dict(self) -> dict[str, Any]:
         """The recommendation document (see the docs for its format)."""
         return {
@@ -654,6 +666,7 @@ class Recommendation:
             "priority": self.priority,
             "instruments": [i.to_dict() for i in self.instruments],
             "notes": list(self.notes),
+            "notice_codes": self.notice_codes,
             "trace": {
                 "facts": {k: _plain(v) for k, v in self.facts},
                 "fired": list(self.fired),
