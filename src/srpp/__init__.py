@@ -60,6 +60,7 @@ from ._cpv import cpv
 from ._portfolio import Portfolio, PortfolioEntry, prioritise
 from ._recommend import recommend
 from ._schema import contract_schema
+from ._writers.html import MissingExtraError, portfolio_html, recommendation_html
 from .rules import Policy, RuleSet, default_rules
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "InvalidPolicyError",
     "InvalidRuleSetError",
     "MarketMaturity",
+    "MissingExtraError",
     "Money",
     "Phase",
     "Policy",
@@ -104,11 +106,13 @@ __all__ = [
     "instrument_type",
     "instrument_types",
     "parse_amount",
+    "portfolio_html",
     "prioritise",
     "product",
     "products",
     "recommend",
     "recommend_many",
+    "recommendation_html",
 ]
 
 __version__ = "0.1.0"

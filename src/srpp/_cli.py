@@ -175,7 +175,11 @@ def cmd_recommend(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     each = print_json if args.format == "json" else None
     results, bad, total, source = _recommendations(args, "examples", out, err, each)
-    if args.format != "json":
+    if args.format == "html":
+        from ._writers.html import recommendation_html
+
+        out.write(recommendation_html(results))
+    elif args.format != "json":
         markdown = args.format == "markdown"
         text = "\n".join(recommendation_text(r, markdown, args.lang) for r in results)
         print(text, end="", file=out)
@@ -187,6 +191,10 @@ def cmd_portfolio(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     portfolio = Portfolio.rank(results)
     if args.format == "json":
         print(json.dumps(portfolio.to_dict(), ensure_ascii=False, indent=2), file=out)
+    elif args.format == "html":
+        from ._writers.html import portfolio_html
+
+        out.write(portfolio_html(portfolio))
     elif args.format == "csv":
         print(portfolio_csv(portfolio, excel=args.excel, language=args.lang), end="", file=out)
     else:
@@ -287,7 +295,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("file", nargs="?", metavar="FILE",
                    help="a contract document, a JSON list of them, or JSON Lines; - for stdin")  # fmt: skip
     r.add_argument("--example", metavar="NAME", help="use a shipped example (see: srpp examples)")
-    r.add_argument("--format", choices=formats, default="text")
+    r.add_argument("--format", choices=(*formats, "html"), default="text",
+                   help="html: one self-contained page (the case record), needs srpp[html]")  # fmt: skip
+    r.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     r.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
     r.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
     _language_option(r)
@@ -297,7 +307,9 @@ def parser() -> argparse.ArgumentParser:
     po.add_argument("file", nargs="?", metavar="FILE",
                     help="contract documents: a JSON list or JSON Lines; - for stdin")  # fmt: skip
     po.add_argument("--example", metavar="NAME", help="use a shipped example plan (plan-2027)")
-    po.add_argument("--format", choices=(*formats, "csv"), default="text")
+    po.add_argument("--format", choices=(*formats, "csv", "html"), default="text",
+                    help="html: one self-contained page with charts, needs srpp[html]")  # fmt: skip
+    po.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     po.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
     po.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
     po.add_argument("--excel", action="store_true",
@@ -341,6 +353,30 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _to_file(args: argparse.Namespace, err: IO[str]) -> int:
+    """Run the command with its output in ``args.output``, written whole or not at all."""
+    import os
+    import tempfile
+
+    path = os.path.abspath(args.output)
+    folder = os.path.dirname(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".srpp-", suffix=".tmp", dir=folder)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # as an ordinary new file, not mkstemp's 0600
+    except OSError as exc:
+        raise _BadInput([f"--output {args.output}: cannot write: {exc.strerror}"]) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            status = int(args.func(args, fh, err))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return status
+
+
 def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 fine, 2 bad input)."""
     out = sys.stdout if out is None else out
@@ -352,6 +388,8 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[
         print(f"srpp: {exc}", file=err)
         return EXIT_BAD_INPUT
     try:
+        if getattr(args, "output", None):
+            return _to_file(args, err)
         return int(args.func(args, out, err))
     except _BadInput as exc:
         for m in exc.messages:
