@@ -122,13 +122,19 @@ class TestCaseRecord:
     def test_keys_a_result_lacks_are_not_shown_and_those_it_has_are(self) -> None:
         """Provenance, notice codes and steps appear exactly when the document carries them."""
         rec = srpp.recommend(example("laptop-framework"))
+        doc = rec.to_dict()
         plain = text_of(parse(recommendation_html(rec)))
-        assert "Provenance" not in plain and "Codes for the notice" not in plain
+        assert ("Provenance" in plain) == ("provenance" in doc)
+        assert ("Codes for the notice" in plain) == bool(doc.get("notice_codes"))
+        bare = _Proxy(rec, provenance=None, notice_codes=None)
+        text = text_of(parse(recommendation_html([bare])))
+        assert "Provenance" not in text and "Codes for the notice" not in text
         richer = _Proxy(
             rec,
             provenance={
                 "srpp": "0.2.0",
                 "rules": {"name": "default", "digest": "sha256:abc"},
+                "policy": {},
                 "date": "2026-11-30",
             },
             notice_codes={"BT-06": ["soc-obj"], "BT-775": ["hum-right"]},
@@ -137,6 +143,7 @@ class TestCaseRecord:
         )
         text = text_of(parse(recommendation_html([richer])))
         assert "Provenance" in text and "rules.digest sha256:abc" in text
+        assert "policy default" in text
         assert "BT-775 hum-right" in text and "BT-06 soc-obj" in text
         assert "Send the form at signing" in text and "Answer (within six weeks)" in text
         assert "high (buyer's own assessment)" in text

@@ -249,6 +249,8 @@ def case_data(rec: Any, anchor: str) -> dict[str, Any]:
 def _flatten(value: Any, prefix: str = "") -> Iterable[tuple[str, str]]:
     """A nested document as ``(dotted key, text)`` pairs, for the provenance list."""
     if isinstance(value, Mapping):
+        if prefix == "policy" and not value:  # no parameter changed
+            yield prefix, "default"
         for k, v in value.items():
             yield from _flatten(v, f"{prefix}.{k}" if prefix else str(k))
     elif isinstance(value, list | tuple):
