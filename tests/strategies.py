@@ -25,6 +25,26 @@ amounts = st.one_of(
     st.decimals(0, 10**9, places=2, allow_nan=False, allow_infinity=False),
 )
 durations = st.integers(1, 120)
+dates = st.dates(min_value=__import__("datetime").date(2020, 1, 1), max_value=__import__("datetime").date(2035, 12, 31))
+
+
+@st.composite
+def periods(draw: Any) -> dict[str, Any]:
+    """A period given one of the ways a document may give it, or unknown (planning stage)."""
+    way = draw(st.sampled_from(["months", "months", "months", "days", "dates", "unknown"]))
+    if way == "months":
+        return {"duration_months": draw(durations)}
+    if way == "days":
+        return {"duration_days": draw(st.integers(1, 3700))}
+    if way == "dates":
+        start = draw(dates)
+        end = start + __import__("datetime").timedelta(days=draw(st.integers(0, 3700)))
+        return {"start_date": start, "end_date": end}
+    return {}
+
+
+# CPV codes srpp has no risk data on (no product of the list, not reviewed): unknown risk
+unrated_cpv = st.sampled_from(["03221200-8", "44000000-0", "34000000-7", "45000000-7"])
 
 
 @st.composite
@@ -33,10 +53,13 @@ def contracts(draw: Any, catalogue: Any = None) -> Contract:
     pool = list(catalogue) if catalogue is not None else list(srpp.products())
     chosen = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=4, unique_by=lambda p: p.id))
     overrides = draw(st.none() | risk_profiles)
+    unrated = draw(st.lists(unrated_cpv, max_size=1)) if catalogue is None else []
     return Contract(
         products=tuple(chosen),
-        value=Money(draw(amounts)),
-        duration_months=draw(durations),
+        cpv=tuple(srpp.cpv(code) for code in unrated),
+        value=draw(st.none() | st.builds(Money, amounts) | st.builds(Money, amounts)),
+        **draw(periods()),
+        date=draw(st.none() | dates),
         market_maturity=draw(maturities),
         contains_conflict_minerals=draw(st.none() | st.booleans()),
         risk_overrides=overrides or RiskProfile(),

@@ -53,7 +53,7 @@ BAD_DOCUMENTS: list[tuple[str, dict[str, Any], str]] = [
     ("products not a list", with_(products="laptops"), "products"),
     ("unknown product id", with_(products=["laptpo"]), "products[0]"),
     ("product id not a string", with_(products=["laptops", 7]), "products[1]"),
-    ("missing value", with_(value=...), "value"),
+    ("value is null text", with_(value="unknown"), "value"),
     ("value not an object", with_(value=24000000), "value"),
     ("negative amount", with_(value={"amount": -5}), "value.amount"),
     ("amount is a boolean", with_(value={"amount": True}), "value.amount"),
@@ -67,7 +67,14 @@ BAD_DOCUMENTS: list[tuple[str, dict[str, Any], str]] = [
     ("non-NOK without a rate", with_(value={"amount": 1000, "currency": "EUR"}), "value.exchange_rate"),
     ("bad currency code", with_(value={"amount": 1000, "currency": "kroner"}), "value.currency"),
     ("zero rate", with_(value={"amount": 1000, "currency": "EUR", "exchange_rate": 0}), "value.exchange_rate"),
-    ("missing duration", with_(duration_months=...), "duration_months"),
+    ("period given two ways", with_(duration_days=1461), "duration_days"),
+    ("period as months and dates", with_(start_date="2025-02-01", end_date="2027-01-30"), "start_date"),
+    ("start date without end date", with_(duration_months=..., start_date="2025-02-01"), "end_date"),
+    ("end date without start date", with_(duration_months=..., end_date="2027-01-30"), "start_date"),
+    ("date not ISO", with_(date="30.11.2026"), "date"),
+    ("date not a string", with_(date=20261130), "date"),
+    ("zero days", with_(duration_months=..., duration_days=0), "duration_days"),
+    ("days as a float", with_(duration_months=..., duration_days=30.5), "duration_days"),
     ("zero duration", with_(duration_months=0), "duration_months"),
     ("negative duration", with_(duration_months=-3), "duration_months"),
     ("duration is a boolean", with_(duration_months=True), "duration_months"),
@@ -103,7 +110,7 @@ class TestBadDocuments:
 
     def test_a_misspelt_key_suggests_the_real_one(self) -> None:
         """duration -> duration_months."""
-        assert "did you mean 'duration_months'" in problems(with_(duration=48))["duration"]
+        assert "did you mean 'duration_" in problems(with_(duration=48))["duration"]
 
     @pytest.mark.parametrize("doc", [None, [], "laptops", 42])
     def test_a_document_that_is_not_an_object(self, doc: Any) -> None:
@@ -118,6 +125,72 @@ class TestBadDocuments:
         """value.amount: must be ... got -5."""
         msg = problems(with_(value={"amount": -5}))["value.amount"]
         assert "non-negative" in msg and "-5" in msg
+
+
+class TestPeriod:
+    def test_an_impossible_date_is_rejected(self) -> None:
+        """30 February is not a date (JSON Schema's pattern cannot say this)."""
+        got = problems(with_(duration_months=..., start_date="2025-02-30", end_date="2027-01-30"))
+        assert "YYYY-MM-DD" in got["start_date"]
+
+    def test_an_end_before_the_start_is_rejected(self) -> None:
+        """The end date must not come before the start date (JSON Schema cannot say this)."""
+        got = problems(with_(duration_months=..., start_date="2027-01-30", end_date="2025-02-01"))
+        assert "end_date" in got and "2025-02-01" in got["end_date"]
+
+    def test_two_ways_of_giving_the_period_are_named_in_the_message(self) -> None:
+        """The message names the fields given and the ways allowed."""
+        msg = problems(with_(duration_days=1461))["duration_days"]
+        assert "duration_months and duration_days" in msg and "one way only" in msg
+
+    def test_dates_count_a_started_month_as_a_month(self) -> None:
+        """2025-02-01 to 2027-01-30 is 24 months (DESIGN.md)."""
+        c = Contract.from_dict(with_(duration_months=..., start_date="2025-02-01", end_date="2027-01-30"))
+        assert c.duration_months == 24
+        assert (c.start_date.isoformat(), c.end_date.isoformat()) == ("2025-02-01", "2027-01-30")
+
+    @pytest.mark.parametrize(("start", "end", "months"), [
+        ("2025-02-01", "2027-01-31", 24), ("2025-02-01", "2027-02-01", 25),
+        ("2025-01-15", "2025-01-15", 1), ("2025-01-15", "2025-02-14", 1),
+        ("2025-01-15", "2025-02-15", 2), ("2025-01-31", "2025-02-28", 1),
+    ])  # fmt: skip
+    def test_months_between_dates(self, start: str, end: str, months: int) -> None:
+        """Both days count; a month begun on or before the end counts whole."""
+        c = Contract.from_dict(with_(duration_months=..., start_date=start, end_date=end))
+        assert c.duration_months == months
+
+    @pytest.mark.parametrize(("days", "months"), [(1, 1), (30, 1), (31, 2), (729, 24), (730, 24), (1461, 48)])
+    def test_days_become_whole_months(self, days: int, months: int) -> None:
+        """A month is 365.25 / 12 days; a started month counts as a month."""
+        assert Contract.from_dict(with_(duration_months=..., duration_days=days)).duration_months == months
+
+    def test_the_period_is_written_back_the_way_it_was_given(self) -> None:
+        """to_dict keeps days and dates, so nothing the buyer wrote is lost."""
+        for extra in ({"duration_days": 729}, {"start_date": "2025-02-01", "end_date": "2027-01-30"}):
+            doc = with_(duration_months=..., **extra)
+            out = Contract.from_dict(doc).to_dict()
+            assert {k: out[k] for k in extra} == extra and "duration_months" not in out
+
+    def test_a_contract_evolved_with_dates_keeps_its_months(self) -> None:
+        """attrs.evolve passes the computed months on together with the dates."""
+        import attrs
+
+        c = Contract.from_dict(with_(duration_months=..., duration_days=729))
+        assert attrs.evolve(c, title="x").duration_months == 24
+
+
+class TestPlanningStage:
+    def test_value_and_period_may_be_missing(self) -> None:
+        """A market-dialogue notice has neither: both are None, nothing is invented."""
+        c = Contract.from_dict({"cpv": ["32420000-3"], "title": "Network equipment"})
+        assert c.value is None and c.duration_months is None
+        assert c.to_dict() == {"title": "Network equipment", "cpv": ["32420000-3"], "market_maturity": "unknown"}
+
+    def test_the_date_is_read_and_written(self) -> None:
+        """date: the day the thresholds are read for."""
+        c = Contract.from_dict(with_(date="2026-11-30"))
+        assert c.date is not None and c.date.isoformat() == "2026-11-30"
+        assert c.to_dict()["date"] == "2026-11-30"
 
 
 class TestGoodDocuments:

@@ -20,8 +20,11 @@ from .strategies import contracts
 from .test_cli import run
 
 
-def key(e: srpp.PortfolioEntry) -> tuple[bool, Decimal, int]:
-    return (not e.high_risk, -e.contract.value.nok, -e.contract.duration_months)
+def key(e: srpp.PortfolioEntry) -> tuple[int, Decimal, int]:
+    """High-risk, then unknown risk, then low; unknown values and periods count as 0."""
+    c = e.contract
+    risk = {True: 0, None: 1, False: 2}[e.high_risk]
+    return (risk, -(c.value.nok if c.value is not None else Decimal(0)), -(c.duration_months or 0))
 
 
 class TestRanking:

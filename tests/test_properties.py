@@ -39,12 +39,18 @@ class TestInvariants:
 
     @given(contracts())
     def test_2_no_tier_at_high_or_above_means_no_instruments(self, c: Contract) -> None:
-        """Proportionality."""
+        """Proportionality: no tier at the level, no instruments; unknown is never false."""
         r = srpp.recommend(c)
         highest = c.risk.highest
         if highest is None or highest < RiskLevel.HIGH:
             assert r.instruments == ()
-            assert any("proportionality" in n for n in r.notes)
+            if c.risk_known:
+                assert r.high_risk is False
+                assert any("proportionality" in n for n in r.notes)
+            else:
+                assert r.high_risk is None
+                assert not any("proportionality" in n for n in r.notes)
+                assert any("not a finding of low risk" in n for n in r.notes)
 
     @given(contracts(), tiers, levels)
     def test_3_raising_a_tier_never_removes_or_weakens_an_instrument(
@@ -61,7 +67,10 @@ class TestInvariants:
         self, c: Contract, more: int, months: int
     ) -> None:
         """Monotonicity in value and duration."""
-        bigger = attrs.evolve(c, value=Money(c.value.amount + more), duration_months=c.duration_months + months)
+        assume(c.value is not None and c.duration_months is not None)
+        assert c.value is not None and c.duration_months is not None
+        bigger = attrs.evolve(c, value=Money(c.value.amount + more), duration_months=c.duration_months + months,
+                              duration_days=None, start_date=None, end_date=None)
         before, after = srpp.recommend(c), srpp.recommend(bigger)
         assert at_least_as_strong(before, after)
         # and the self-assessment form never goes from full back to simplified
@@ -136,6 +145,8 @@ class TestInvariants:
     @given(contracts(), st.sampled_from([Decimal("11.5"), Decimal("0.09"), Decimal("1")]))
     def test_a_value_in_another_currency_is_judged_by_its_nok_amount(self, c: Contract, rate: Decimal) -> None:
         """EUR at a rate gives the same result as the NOK amount it converts to."""
+        assume(c.value is not None)
+        assert c.value is not None
         eur = attrs.evolve(c, value=Money(c.value.amount, "EUR", rate))
         nok = attrs.evolve(c, value=Money(eur.value.nok))
         assert srpp.recommend(eur).instruments == srpp.recommend(nok).instruments
@@ -145,7 +156,9 @@ class TestInvariants:
         """risk is the contract's risk per tier; high_risk says some tier is high or above."""
         r = srpp.recommend(c)
         assert r.risk == c.risk
-        assert r.high_risk == (c.risk.highest is not None and c.risk.highest >= RiskLevel.HIGH)
+        high = c.risk.highest is not None and c.risk.highest >= RiskLevel.HIGH
+        assert r.high_risk == (True if high else (False if c.risk_known else None))
+        assert r.overridden == tuple(t for t in Tier if c.risk_overrides[t] is not None)
 
 
 def test_risk_profile_strategy_covers_not_assessed_tiers() -> None:

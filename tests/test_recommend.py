@@ -145,3 +145,52 @@ class TestRecommendationDocument:
         assert srpp.recommend(c).priority
         assert not srpp.recommend(c, policy={"priority_value": 3_000_000}).priority
         assert srpp.recommend(c).get("contract-clauses").strength is Strength.SHOULD  # type: ignore[union-attr]
+
+
+class TestPlanningStageAndUnknownRisk:
+    def test_a_market_dialogue_notice_without_value_or_period_is_judged_on_what_is_known(self) -> None:
+        """Network equipment, no value, no period: inside the Act by assumption, priority unknown."""
+        r = srpp.recommend({"cpv": ["32420000-3"], "title": "Network equipment"})
+        assert r.high_risk is True and r.priority is None
+        assert "market-dialogue" in r and "contract-clauses" in r
+        assert dict(r.get("self-assessment").attributes)["form"] == "simplified"  # type: ignore[union-attr]
+        planning = [n for n in r.notes if "planning stage" in n]
+        assert len(planning) == 2
+        assert "Procurement Act" in planning[0] and "priority contract" in planning[0]
+        assert "the value is not known yet" in r.get("market-dialogue").reason  # type: ignore[union-attr]
+
+    def test_a_known_small_value_is_outside_the_act_but_an_unknown_one_is_not(self) -> None:
+        """Only a value known to be below the threshold takes the contract out of the Act."""
+        small = srpp.recommend({"products": ["laptops"], "value": {"amount": 50_000}, "duration_months": 12})
+        unknown = srpp.recommend({"products": ["laptops"], "duration_months": 12})
+        assert small.instruments == () and unknown.instruments != ()
+        assert unknown.priority is False  # judged on the period alone
+
+    def test_a_cpv_code_without_risk_data_is_unknown_never_low(self) -> None:
+        """Building materials by CPV: high_risk None, no instruments, a note asking to assess it."""
+        r = srpp.recommend({"cpv": ["44000000-0"], "value": {"amount": 4_200_000}, "duration_months": 36})
+        assert r.high_risk is None and r.instruments == ()
+        assert any("not a finding of low risk" in n for n in r.notes)
+        assert not any("proportionality" in n for n in r.notes)
+        assert r.to_dict()["high_risk"] is None
+
+    def test_a_reviewed_code_without_a_product_is_not_high_risk(self) -> None:
+        """Construction work: reviewed, holds no product of the list, so high_risk is false."""
+        r = srpp.recommend({"cpv": ["45000000-7"], "value": {"amount": 4_200_000}, "duration_months": 36})
+        assert r.high_risk is False and r.instruments == ()
+
+    def test_the_buyers_assessment_of_every_tier_makes_the_risk_known(self) -> None:
+        """Overriding every tier answers the note's question."""
+        doc = {"cpv": ["44000000-0"], "value": {"amount": 4_200_000}, "duration_months": 36,
+               "risk_overrides": {"raw_material": "high", "component": "medium", "assembly": "low"}}
+        r = srpp.recommend(doc)
+        assert r.high_risk is True and r.overridden == (srpp.Tier.RAW_MATERIAL, srpp.Tier.COMPONENT, srpp.Tier.ASSEMBLY)
+
+    def test_an_override_is_marked_in_the_report(self) -> None:
+        """assembly very high (your assessment; DFØ: medium high)."""
+        from srpp._writers.text import recommendation_text
+
+        r = srpp.recommend({"products": ["laptops"], "value": {"amount": 150_000}, "duration_months": 12,
+                            "risk_overrides": {"assembly": "very_high"}})
+        assert r.to_dict()["overridden"] == ["assembly"]
+        assert "assembly very high (your assessment; DFØ: medium high)" in recommendation_text(r)

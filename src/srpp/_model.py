@@ -358,6 +358,34 @@ class CpvCode:
     reason: str = ""
 
 
+def period_problems(
+    months: object, days: object, start: object, end: object
+) -> list[Problem]:
+    """What is wrong with the ways a period is given: one way at most, dates in pairs and
+    in order; empty when valid."""
+    ways = [name for name, given in (("duration_months", months is not None),
+                                     ("duration_days", days is not None),
+                                     ("start_date/end_date", start is not None or end is not None))
+            if given]  # fmt: skip
+    problems = []
+    if len(ways) > 1:
+        problems.append(
+            Problem(
+                ways[1].partition("/")[0],
+                f"give the period one way only (duration_months, duration_days, or "
+                f"start_date and end_date), got {' and '.join(ways)}",
+            )
+        )
+    if (start is None) != (end is None):
+        missing, given = ("end_date", "start_date") if end is None else ("start_date", "end_date")
+        problems.append(Problem(missing, f"is required with {given} (ISO dates, YYYY-MM-DD)"))
+    elif isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
+        problems.append(
+            Problem("end_date", f"must be on or after start_date ({start}), got {end}")
+        )
+    return problems
+
+
 def _check_products(instance: Contract, attribute: Any, products: tuple[Product, ...]) -> None:
     if not isinstance(products, tuple):
         raise InvalidContractError([Problem("products", "must be a tuple of products")])
@@ -366,11 +394,48 @@ def _check_products(instance: Contract, attribute: Any, products: tuple[Product,
             raise InvalidContractError([Problem(f"products[{i}]", f"must be a Product, got {p!r}")])
 
 
-def _check_duration(instance: Contract, attribute: Any, months: int) -> None:
-    if isinstance(months, bool) or not isinstance(months, int) or months <= 0:
+def _check_duration(instance: Contract, attribute: Any, number: int | None) -> None:
+    if number is None:
+        return
+    if isinstance(number, bool) or not isinstance(number, int) or number <= 0:
         raise InvalidContractError(
-            [Problem("duration_months", f"must be a positive whole number, got {months!r}")]
+            [Problem(attribute.name, f"must be a positive whole number, got {number!r}")]
         )
+
+
+def _check_date(instance: Contract, attribute: Any, day: datetime.date | None) -> None:
+    if day is not None and (not isinstance(day, datetime.date) or isinstance(day, datetime.datetime)):
+        raise InvalidContractError(
+            [Problem(attribute.name, f"must be a date (datetime.date), got {day!r}")]
+        )
+
+
+DAYS_PER_MONTH = 365.25 / 12
+"""The length of a month when a period is given in days (a Julian year over twelve)."""
+
+
+def months_from_days(days: int) -> int:
+    """Whole months in a period of ``days`` days, a started month counting as a month.
+
+    A month is 365.25 / 12 days here, so 730 days are 24 months, 731 days 25.
+
+    >>> months_from_days(729), months_from_days(1461), months_from_days(1)
+    (24, 48, 1)
+    """
+    return max(1, -(-days * 48 // 1461))
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from ``start`` to ``end`` (both days included), a started month counting.
+
+    >>> months_between(datetime.date(2025, 2, 1), datetime.date(2027, 1, 30))
+    24
+    >>> months_between(datetime.date(2025, 2, 1), datetime.date(2027, 2, 1))
+    25
+    """
+    months = (end.year - start.year) * 12 + end.month - start.month
+    # the months from start that begin on or before end: a started month counts
+    return months + 1 if end.day >= start.day else max(months, 1)
 
 
 @attrs.frozen
@@ -379,21 +444,33 @@ class Contract:
 
     Build one with :meth:`from_dict` from a contract document, or directly from values.
 
+    At the planning stage the value and the period may be unknown (``None``); the rules
+    then judge the contract on what is known (see the docs' "Planning stage").
+
     Attributes:
         products: The products bought (at least one, unless CPV codes are given).
-        value: Total value excluding VAT, options included.
-        duration_months: Duration including options to extend.
+        value: Total value excluding VAT, options included; ``None`` when not yet known.
+        duration_months: Duration including options to extend, in whole months; ``None``
+            when not yet known. Computed from ``duration_days`` or ``start_date`` and
+            ``end_date`` when those are given instead (a started month counts as a month).
         market_maturity: How mature the supplier market is in HRDD.
         contains_conflict_minerals: ``None`` to decide from the products.
         risk_overrides: The buyer's own assessment for some tiers.
         id: The buyer's reference, if any.
         title: A title, if any.
         cpv: CPV codes of what is bought; they add the products they map to.
+        duration_days: The period in days, when it was given so.
+        start_date: The first day of the contract, when the period was given as dates.
+        end_date: The last day of the contract (included), with ``start_date``.
+        date: The day thresholds are read for (a parameter may change by date); ``None``
+            for the day of the evaluation.
     """
 
     products: tuple[Product, ...] = attrs.field(validator=_check_products)
-    value: Money = attrs.field(validator=attrs.validators.instance_of(Money))
-    duration_months: int = attrs.field(validator=_check_duration)
+    value: Money | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Money))
+    )
+    duration_months: int | None = attrs.field(default=None, validator=_check_duration)
     market_maturity: MarketMaturity = attrs.field(
         default=MarketMaturity.UNKNOWN, converter=MarketMaturity
     )
@@ -402,12 +479,71 @@ class Contract:
     id: str | None = None
     title: str | None = None
     cpv: tuple[CpvCode, ...] = ()
+    duration_days: int | None = attrs.field(default=None, validator=_check_duration)
+    start_date: datetime.date | None = attrs.field(default=None, validator=_check_date)
+    end_date: datetime.date | None = attrs.field(default=None, validator=_check_date)
+    date: datetime.date | None = attrs.field(default=None, validator=_check_date)
 
     def __attrs_post_init__(self) -> None:
+        problems = []
         if not self.products and not self.cpv:
-            raise InvalidContractError(
-                [Problem("products", "must name at least one product (or give CPV codes in cpv)")]
+            problems.append(
+                Problem("products", "must name at least one product (or give CPV codes in cpv)")
             )
+        # duration_months may come with days or dates (attrs.evolve passes the computed
+        # months on) as long as it agrees with them
+        problems += period_problems(None, self.duration_days, self.start_date, self.end_date)
+        if problems:
+            raise InvalidContractError(problems)
+        months = None
+        if self.duration_days is not None:
+            months = months_from_days(self.duration_days)
+        elif self.start_date is not None and self.end_date is not None:
+            months = months_between(self.start_date, self.end_date)
+        if months is None:
+            return
+        if self.duration_months is None:
+            object.__setattr__(self, "duration_months", months)
+        elif self.duration_months != months:
+            raise InvalidContractError(
+                [Problem("duration_months", f"is {self.duration_months}, but the period given "
+                         f"in days or dates is {months} months; give the period one way only")]
+            )
+
+    @property
+    def value_known(self) -> bool:
+        """Whether the value is known (it may not be, at the planning stage)."""
+        return self.value is not None
+
+    @property
+    def duration_known(self) -> bool:
+        """Whether the period is known (it may not be, at the planning stage)."""
+        return self.duration_months is not None
+
+    @functools.cached_property
+    def unrated(self) -> tuple[CpvCode, ...]:
+        """The CPV codes whose risk srpp has no data on (:attr:`Coverage.NO_DATA`)."""
+        return tuple(c for c in self.cpv if c.coverage is Coverage.NO_DATA)
+
+    @property
+    def risk_known(self) -> bool:
+        """Whether srpp knows the risk of everything bought: no CPV code without risk data,
+        or the buyer assessed every tier in ``risk_overrides``."""
+        if not self.unrated:
+            return True
+        return all(level is not None for _, level in self.risk_overrides.items())
+
+    @functools.cached_property
+    def listed_risk(self) -> RiskProfile:
+        """Risk per tier from the products alone (DFØ's ratings), before the overrides."""
+        return functools.reduce(
+            RiskProfile.merge, (p.risk for p in self.all_products), RiskProfile()
+        )
+
+    @property
+    def overridden(self) -> tuple[Tier, ...]:
+        """The tiers where the buyer's assessment replaced DFØ's rating, upstream first."""
+        return tuple(t for t, level in self.risk_overrides.items() if level is not None)
 
     @functools.cached_property
     def all_products(self) -> tuple[Product, ...]:
@@ -618,25 +754,31 @@ class Recommendation:
     Attributes:
         contract: The contract evaluated.
         risk: Its risk per tier (products, then overrides).
-        high_risk: Whether the rule set judged the procurement high-risk.
-        priority: Whether the rule set judged it a priority contract.
-        instruments: The instruments, ordered by phase, then id.
+        high_risk: Whether the rule set judged the procurement high-risk; ``None`` when
+            srpp has no risk data for something bought and nothing known makes the purchase
+            high-risk (unknown is not low: the buyer must assess it).
+        priority: Whether the rule set judged it a priority contract; ``None`` when neither
+            the value nor the period is known.
+        instruments: The instruments, ordered by phase, then as the rule set's instrument
+            catalogue lists them.
         notes: Disclaimers, and why nothing (more) is recommended.
         facts: The facts the rules saw, as ``(name, value)`` pairs.
         fired: The ids of the rules that fired, in rule-set order.
         provenance: The rule set, data, policy and date that produced it (``None`` only
             for a recommendation built by hand).
+        overridden: The tiers where the buyer's assessment replaced DFØ's rating.
     """
 
     contract: Contract
     risk: RiskProfile
-    high_risk: bool
-    priority: bool
+    high_risk: bool | None
+    priority: bool | None
     instruments: tuple[Instrument, ...]
     notes: tuple[str, ...]
     facts: tuple[tuple[str, Any], ...] = ()
     fired: tuple[str, ...] = ()
     provenance: Provenance | None = None
+    overridden: tuple[Tier, ...] = ()
 
     def __contains__(self, instrument_id: object) -> bool:
         return any(i.id == instrument_id for i in self.instruments)
@@ -664,6 +806,7 @@ class Recommendation:
             "risk": self.risk.to_dict(),
             "high_risk": self.high_risk,
             "priority": self.priority,
+            "overridden": [t.value for t in self.overridden],
             "instruments": [i.to_dict() for i in self.instruments],
             "notes": list(self.notes),
             "notice_codes": self.notice_codes,

@@ -16,6 +16,15 @@ from .rules._model import Policy, RuleSet
 __all__ = ["Portfolio", "PortfolioEntry", "prioritise"]
 
 
+# high-risk first, then unknown risk (it may be high: the buyer must assess it), then low
+_RISK_ORDER = {True: 0, None: 1, False: 2}
+
+
+def _nok(contract: Contract) -> Decimal:
+    """The value in NOK; 0 while unknown (planning stage)."""
+    return Decimal(0) if contract.value is None else contract.value.nok
+
+
 @attrs.frozen
 class PortfolioEntry:
     """One contract of a portfolio, with its place in the ranking.
@@ -39,13 +48,13 @@ class PortfolioEntry:
         return self.recommendation.contract
 
     @property
-    def high_risk(self) -> bool:
-        """Whether the procurement is high-risk."""
+    def high_risk(self) -> bool | None:
+        """Whether the procurement is high-risk; ``None`` when its risk is unknown."""
         return self.recommendation.high_risk
 
     @property
-    def priority(self) -> bool:
-        """Whether it is a priority contract."""
+    def priority(self) -> bool | None:
+        """Whether it is a priority contract; ``None`` when neither value nor period is known."""
         return self.recommendation.priority
 
     @property
@@ -68,7 +77,8 @@ class PortfolioEntry:
 
 @attrs.frozen
 class Portfolio:
-    """Contracts ranked high-risk first, then by value, then by duration.
+    """Contracts ranked high-risk first, then those of unknown risk, then by value, then by
+    duration (unknown values and periods last among equals).
 
     Attributes:
         entries: The contracts in rank order.
@@ -85,25 +95,27 @@ class Portfolio:
     @property
     def high_risk_spend(self) -> Decimal:
         """The total value in NOK of the high-risk contracts."""
-        return sum((e.contract.value.nok for e in self.entries if e.high_risk), Decimal(0))
+        return sum((_nok(e.contract) for e in self.entries if e.high_risk), Decimal(0))
 
     @classmethod
     def rank(cls, recommendations: Iterable[Recommendation]) -> Portfolio:
-        """Rank recommendations already made: high-risk first, then by total value in NOK,
-        then by duration, both largest first; ties keep their input order."""
+        """Rank recommendations already made: high-risk first, unknown risk next, then by
+        total value in NOK, then by duration, both largest first; ties keep their input order."""
         recs = list(recommendations)
         ordered = sorted(
             recs,
-            key=lambda r: (not r.high_risk, -r.contract.value.nok, -r.contract.duration_months),
+            key=lambda r: (
+                _RISK_ORDER[r.high_risk], -_nok(r.contract), -(r.contract.duration_months or 0)
+            ),
         )  # sorted() is stable: ties stay in input order
         risky = [r for r in ordered if r.high_risk]
-        total = sum((r.contract.value.nok for r in risky), Decimal(0))
+        total = sum((_nok(r.contract) for r in risky), Decimal(0))
         entries = []
         running = Decimal(0)
         for n, r in enumerate(ordered, 1):
             if r.high_risk:
                 # a portfolio whose high-risk contracts are all worth nothing shares equally
-                part = r.contract.value.nok / total if total else Decimal(1) / len(risky)
+                part = _nok(r.contract) / total if total else Decimal(1) / len(risky)
             else:
                 part = Decimal(0)
             running += part

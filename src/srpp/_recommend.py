@@ -15,7 +15,6 @@ from ._cache import WeakCache
 from ._provenance import provenance
 from ._model import (
     Contract,
-    Coverage,
     Instrument,
     InstrumentType,
     Phase,
@@ -222,6 +221,10 @@ class _Plan:
         fact = self.facts[cond.fact]
         _, constant, suffix = self.compares[cond]
 
+        if fact.kind is FactKind.BOOL:  # a held test fixes the value: no figure to cite
+            said = {True: fact.label, False: fact.label_false or f"{fact.label} is no"}
+            return lambda out: [said[bool(out.values[fact.name])]]
+
         marked = _MARK + fact.name + _MARK
 
         def compare(out: _Outcome) -> list[str]:
@@ -259,28 +262,64 @@ class _Plan:
             if isinstance(reason, str) else reason
             for iid, phase, strength, rule, reason, sources, attributes, rules in decision.instruments
         )  # fmt: skip
+        high_risk: bool | None = decision.high_risk
+        priority: bool | None = decision.priority
         notes = decision.notes
-        if contract.cpv:
-            unknown = [
-                f"CPV {c.code} ({c.label}): srpp has no risk data for it ({c.reason}), so it knows "
-                "nothing of its risk: assess it yourself before relying on this recommendation."
-                for c in contract.cpv
-                if c.coverage is Coverage.NO_DATA
-            ]
-            if unknown:
-                head = len(self.notes)
-                notes = (*notes[:head], *unknown, *notes[head:])
+        if contract.cpv or contract.value is None or contract.duration_months is None:
+            # what the decision class cannot know: unknown risk, and the planning stage
+            if not high_risk and not contract.risk_known:
+                high_risk = None  # unknown is not low
+            if not priority and contract.value is None and contract.duration_months is None:
+                priority = None
+            notes = self.notes_for(contract, decision, high_risk, bool(instruments))
         return Recommendation(
             contract=contract,
             risk=contract.risk,
-            high_risk=decision.high_risk,
-            priority=decision.priority,
+            high_risk=high_risk,
+            priority=priority,
             instruments=instruments,
             notes=notes,
             facts=tuple((name, values[name]) for name in self.fact_names),
             fired=decision.fired,
             provenance=provenance,
+            overridden=contract.overridden,
         )
+
+    def notes_for(
+        self, contract: Contract, decision: _Decision, high_risk: bool | None, any_instrument: bool
+    ) -> tuple[str, ...]:
+        """The notes of a contract with CPV codes or at the planning stage."""
+        notes = list(self.notes)
+        notes += [
+            _NOTES["unrated_cpv"].format(code=c.code, label=c.label, reason=c.reason)
+            for c in contract.unrated
+        ]
+        if high_risk is None:
+            notes.append(_NOTES["risk_unknown"])
+        notes += self.planning_notes(contract)
+        # "no tier at the level" would read as "not high-risk": not while the risk is unknown
+        absent = [n for name, n in decision.absent if not (name == "high_risk" and high_risk is None)]
+        notes += absent
+        if not any_instrument and not absent and high_risk is not None:
+            notes.append(_NOTES["nothing"])
+        return tuple(notes)
+
+    def planning_notes(self, contract: Contract) -> list[str]:
+        """What is assumed for a value or a period not yet known, and what it would decide."""
+        notes = []
+        if contract.value is None:
+            decides = [self._fill(text) for name, text in _NOTES_VALUE_DECIDES if name in self.params]
+            note = _NOTES["value_unknown"]
+            if decides:
+                note += " " + _NOTES["value_decides"].format(what="; ".join(decides))
+            notes.append(note)
+        if contract.duration_months is None:
+            decides = [self._fill(text) for name, text in _NOTES_PERIOD_DECIDES if name in self.params]
+            note = _NOTES["period_unknown"]
+            if decides:
+                note += " " + _NOTES["period_decides"].format(what="; ".join(decides))
+            notes.append(note)
+        return notes
 
     def _decide(
         self, values: Mapping[str, Any], encoded: Mapping[str, int | bool], key: tuple[Any, ...]
@@ -326,15 +365,16 @@ class _Plan:
                 slot = (*slot[:4], Instrument(*slot[:4], reason, *slot[5:]), *slot[5:])
             instruments.append(slot)
         notes = list(self.notes)
-        absent = [note for name, note in self.absent_notes if name not in out.derived]
-        notes += absent
+        absent = [(name, note) for name, note in self.absent_notes if name not in out.derived]
+        notes += [note for _, note in absent]
         if not instruments and not absent:
-            notes.append("No rule of the rule set recommends an instrument for this contract.")
+            notes.append(_NOTES["nothing"])
         decision = _Decision(
             high_risk="high_risk" in out.derived,
             priority="priority" in out.derived,
             instruments=tuple(instruments),
             notes=tuple(notes),
+            absent=tuple(absent),
             fired=tuple(self.rules[i].id for i in out.fired),
             cited=tuple((name, self.shows[name]) for name in sorted(out.shown)),
         )
@@ -347,6 +387,36 @@ class _Plan:
         decisions[key] = decision
         return decision
 
+
+# User-facing texts of the recommendation that do not come from the rule set, kept together
+# for translation. Braces name parameters of the rule set ({act_threshold}) or fields.
+_NOTES = {
+    "unrated_cpv": "CPV {code} ({label}): srpp has no risk data for it ({reason}), so it knows "
+    "nothing of its risk: assess it yourself before relying on this recommendation.",
+    "risk_unknown": "srpp has no risk data for part of this purchase, and nothing known makes it "
+    "high-risk, so srpp recommends no instruments yet. This is not a finding of low risk: assess "
+    "the risk per supply-chain tier (raw material, component, assembly) and give your assessment "
+    "in risk_overrides, then ask again.",
+    "value_unknown": "The value is not known yet (planning stage), so srpp assumes the contract "
+    "is inside the Procurement Act and judges it on what is known.",
+    "value_decides": "The value will decide: {what}.",
+    "period_unknown": "The period is not known yet (planning stage), so srpp judges the priority "
+    "of the contract on its value alone.",
+    "period_decides": "The period will decide: {what}.",
+    "nothing": "No rule of the rule set recommends an instrument for this contract.",
+}
+_NOTES_VALUE_DECIDES = (
+    ("act_threshold", "whether the Procurement Act applies at all (below NOK {act_threshold} "
+     "excl. VAT srpp recommends no instruments)"),
+    ("priority_value", "whether it is a priority contract (NOK {priority_value} or more, "
+     "srpp's reading of DFØ's advice to focus on the highest values)"),
+    ("full_self_assessment_value", "which self-assessment form applies (the full form above "
+     "NOK {full_self_assessment_value})"),
+)
+_NOTES_PERIOD_DECIDES = (
+    ("priority_duration", "whether it is a priority contract ({priority_duration} months or more, "
+     "srpp's reading of DFØ's advice to focus on the longest periods)"),
+)
 
 _MARK = "\x00"
 """Brackets a fact's name where a reason cites the fact's value (in a class's templates)."""
@@ -373,6 +443,7 @@ class _Decision:
     priority: bool
     instruments: tuple[_Slot, ...]
     notes: tuple[str, ...]
+    absent: tuple[tuple[str, str], ...]  # (derived fact, its absent note) per fact not derived
     fired: tuple[str, ...]
     cited: tuple[tuple[str, Callable[[Any], str]], ...]  # (fact, its figure in words) per fact cited
 

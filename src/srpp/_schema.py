@@ -23,6 +23,7 @@ def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
     fields = {a.name for a in attrs.fields(_ContractDoc)}
     money = {a.name for a in attrs.fields(_MoneyDoc)}
     number = {"type": "number", "minimum": 0, "exclusiveMaximum": int(MAX_AMOUNT)}
+    iso_date = {"type": "string", "format": "date", "pattern": r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$"}
     decimal_text = {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*$"}
     # what srpp.parse_amount reads, less negatives and the ambiguous "150.000" / "1,000"
     amount_text = {
@@ -54,6 +55,10 @@ def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
             "then": {"required": ["exchange_rate"]},
         },
         "duration_months": {"type": "integer", "minimum": 1},
+        "duration_days": {"type": "integer", "minimum": 1},
+        "start_date": iso_date,
+        "end_date": iso_date,
+        "date": iso_date,
         "market_maturity": {"enum": [m.value for m in MarketMaturity], "default": "unknown"},
         "contains_conflict_minerals": {"type": "boolean"},
         "risk_overrides": {
@@ -69,10 +74,18 @@ def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
         "title": "srpp contract document",
         "type": "object",
         "additionalProperties": False,
-        "required": ["value", "duration_months"],
         "anyOf": [
             {"required": ["products"], "properties": {"products": {"minItems": 1}}},
             {"required": ["cpv"], "properties": {"cpv": {"minItems": 1}}},
         ],
+        # the period one way at most: months, days, or both dates
+        "dependentRequired": {"start_date": ["end_date"], "end_date": ["start_date"]},
+        "not": {
+            "anyOf": [
+                {"required": ["duration_months", "duration_days"]},
+                {"required": ["duration_months", "start_date"]},
+                {"required": ["duration_days", "start_date"]},
+            ]
+        },
         "properties": props,
     }

@@ -6,9 +6,11 @@ Every problem in a document is collected and raised at once as one
 
 from __future__ import annotations
 
+import datetime
 import enum
 import functools
 import math
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, NewType, TypeVar
@@ -30,10 +32,13 @@ from .._model import (
     Tier,
     _plain,
     money_problems,
+    period_problems,
 )
 from .._suggest import did_you_mean, unknown
 
 Months = NewType("Months", int)
+Days = NewType("Days", int)
+IsoDate = NewType("IsoDate", datetime.date)
 ProductId = NewType("ProductId", str)
 CpvId = NewType("CpvId", str)
 Amount = NewType("Amount", Decimal)
@@ -49,8 +54,12 @@ class _MoneyDoc:
 
 @attrs.frozen
 class _ContractDoc:
-    value: _MoneyDoc
-    duration_months: Months
+    value: _MoneyDoc | None = None
+    duration_months: Months | None = None
+    duration_days: Days | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
+    date: IsoDate | None = None
     products: tuple[ProductId, ...] = ()
     market_maturity: MarketMaturity = MarketMaturity.UNKNOWN
     contains_conflict_minerals: bool | None = None
@@ -88,6 +97,27 @@ def _months(value: object, _: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValueError(f"must be a positive whole number of months, got {value!r}")
     return value
+
+
+def _days(value: object, _: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"must be a positive whole number of days, got {value!r}")
+    return value
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object, _: object) -> datetime.date:
+    if not isinstance(value, str):
+        raise TypeError(f"must be an ISO date string like \"2026-11-30\", got {_type_name(value)} {value!r}")
+    text = value.strip()
+    try:
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"must be an ISO date (YYYY-MM-DD) like \"2026-11-30\", got {value!r}") from None
 
 
 def _decimal(value: object, _: object) -> Decimal:
@@ -158,6 +188,8 @@ def _converter(catalogue: Any, rates: tuple[tuple[str, Decimal], ...]) -> cattrs
     conv.register_structure_hook(str, _strict_str)
     conv.register_structure_hook(bool, _strict_bool)
     conv.register_structure_hook(Months, _months)
+    conv.register_structure_hook(Days, _days)
+    conv.register_structure_hook(IsoDate, _iso_date)
     conv.register_structure_hook(Decimal, _decimal)
     conv.register_structure_hook(Amount, _amount)
     conv.register_structure_hook(RiskLevel, _enum_hook("risk level"))
@@ -253,13 +285,21 @@ def contract_from_dict(
         problems.append(
             Problem("products", "must name at least one product (or give CPV codes in cpv)")
         )
+    problems += period_problems(
+        parsed.duration_months, parsed.duration_days, parsed.start_date, parsed.end_date
+    )
     if problems:
         raise InvalidContractError(problems)
+    value = parsed.value
     return Contract(
         products=tuple(catalogue.product(p) for p in parsed.products),
         cpv=tuple(cpv(c, catalogue) for c in parsed.cpv),
-        value=Money(parsed.value.amount, parsed.value.currency, parsed.value.exchange_rate),
+        value=None if value is None else Money(value.amount, value.currency, value.exchange_rate),
         duration_months=parsed.duration_months,
+        duration_days=parsed.duration_days,
+        start_date=parsed.start_date,
+        end_date=parsed.end_date,
+        date=parsed.date,
         market_maturity=parsed.market_maturity,
         contains_conflict_minerals=parsed.contains_conflict_minerals,
         risk_overrides=RiskProfile(**{t.value: lv for t, lv in parsed.risk_overrides.items()}),
@@ -279,14 +319,22 @@ def contract_to_dict(contract: Contract) -> dict[str, Any]:
         doc["products"] = [p.id for p in contract.products]
     if contract.cpv:
         doc["cpv"] = [c.code for c in contract.cpv]
-    value: dict[str, Any] = {
-        "amount": _plain(contract.value.amount),
-        "currency": contract.value.currency,
-    }
-    if contract.value.currency != "NOK" and contract.value.exchange_rate is not None:
-        value["exchange_rate"] = _plain(contract.value.exchange_rate)
-    doc["value"] = value
-    doc["duration_months"] = contract.duration_months
+    if contract.value is not None:
+        money = contract.value
+        value: dict[str, Any] = {"amount": _plain(money.amount), "currency": money.currency}
+        if money.currency != "NOK" and money.exchange_rate is not None:
+            value["exchange_rate"] = _plain(money.exchange_rate)
+        doc["value"] = value
+    # the period the way it was given; reading it back gives the same months
+    if contract.start_date is not None and contract.end_date is not None:
+        doc["start_date"] = contract.start_date.isoformat()
+        doc["end_date"] = contract.end_date.isoformat()
+    elif contract.duration_days is not None:
+        doc["duration_days"] = contract.duration_days
+    elif contract.duration_months is not None:
+        doc["duration_months"] = contract.duration_months
+    if contract.date is not None:
+        doc["date"] = contract.date.isoformat()
     doc["market_maturity"] = contract.market_maturity.value
     if contract.contains_conflict_minerals is not None:
         doc["contains_conflict_minerals"] = contract.contains_conflict_minerals

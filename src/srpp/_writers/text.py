@@ -108,6 +108,51 @@ def _money(amount: Any, language: str = "en") -> str:
     return format_decimal(amount, language, digits=0 if whole else 2)
 
 
+def _value_text(c: Any, language: str) -> str:
+    """The value in words; "not known yet" at the planning stage."""
+    _ = translator(language)
+    if c.value is None:
+        return _("not known yet")
+    value = _("{amount} excl. VAT").format(amount=format_money(c.value.nok, language))
+    if c.value.currency != "NOK":
+        value += " ({money} {at} {rate})".format(
+            money=format_money(c.value.amount, language, c.value.currency), at=_("at"),
+            rate=format_decimal(c.value.exchange_rate or 0, language),
+        )  # fmt: skip
+    return value
+
+
+def _duration_text(c: Any, language: str) -> str:
+    """The period in months, with the days or dates it was given as; "not known yet"."""
+    _ = translator(language)
+    if c.duration_months is None:
+        return _("not known yet")
+    months = ngettext("{n} month", "{n} months", c.duration_months, language).format(n=c.duration_months)
+    if c.start_date is not None and c.end_date is not None:
+        return f"{months} ({c.start_date.isoformat()} – {c.end_date.isoformat()})"
+    if c.duration_days is not None:
+        days = ngettext("{n} day", "{n} days", c.duration_days, language).format(n=c.duration_days)
+        return f"{months} ({days})"
+    return months
+
+
+def tier_text(rec: Recommendation, tier: Tier, language: str = "en") -> str:
+    """A tier's level in words; a tier the buyer assessed says so and shows DFØ's rating:
+    ``very high (your assessment; DFØ: medium)``."""
+    level = _level(rec.risk[tier], language)
+    if tier in rec.overridden:
+        listed = _level(rec.contract.listed_risk[tier], language)
+        return translator(language)("{level} (your assessment; DFØ: {listed})").format(
+            level=level, listed=listed
+        )
+    return level
+
+
+def risk_text(rec: Recommendation, language: str = "en") -> str:
+    """Every tier with its level, upstream first; tiers the buyer assessed are marked."""
+    return ", ".join(f"{tier_word(t, language)} {tier_text(rec, t, language)}" for t in Tier)
+
+
 def recommendation_text(rec: Recommendation, markdown: bool = False, language: str = "en") -> str:
     """A report a buyer reads: the contract, its risk, the instruments by phase, notes.
 
@@ -117,24 +162,22 @@ def recommendation_text(rec: Recommendation, markdown: bool = False, language: s
     _ = translator(language)
     c = rec.contract
     name = " ".join(x for x in (c.id, c.title) if x) or _("Contract")
-    value = _("{amount} excl. VAT").format(amount=format_money(c.value.nok, language))
-    if c.value.currency != "NOK":
-        value += " ({money} {at} {rate})".format(
-            money=format_money(c.value.amount, language, c.value.currency), at=_("at"),
-            rate=format_decimal(c.value.exchange_rate or 0, language),
-        )  # fmt: skip
-    risk = ", ".join(f"{tier_word(t, language)} {_level(rec.risk[t], language)}" for t in Tier)
+    high_risk = yes_no(rec.high_risk, language)
+    if rec.high_risk is None:
+        high_risk += ": " + _("srpp has no risk data for part of it; assess it yourself")
+    priority = yes_no(rec.priority, language)
+    if rec.priority is None:
+        priority += ": " + _("neither the value nor the period is known yet")
     facts = [
         (_("Products"), ", ".join(product_name(p, language) for p in c.all_products)
          or _("none on the high-risk list")),
         *([(_("CPV codes"), "; ".join(f"{x.code} {x.label}" for x in c.cpv))] if c.cpv else []),
-        (_("Value"), value),
-        (_("Duration"), ngettext("{n} month", "{n} months", c.duration_months, language).format(
-            n=c.duration_months)),
+        (_("Value"), _value_text(c, language)),
+        (_("Duration"), _duration_text(c, language)),
         (_("Market maturity"), maturity_word(c.market_maturity, language)),
-        (_("Risk per tier"), risk),
-        (_("High-risk"), yes_no(rec.high_risk, language)),
-        (_("Priority contract"), yes_no(rec.priority, language)),
+        (_("Risk per tier"), risk_text(rec, language)),
+        (_("High-risk"), high_risk),
+        (_("Priority contract"), priority),
     ]  # fmt: skip
     out: list[str] = []
     if markdown:
@@ -245,8 +288,9 @@ def portfolio_text(portfolio: Any, markdown: bool = False, language: str = "en")
         c = e.contract
         rows.append((
             str(e.rank), " ".join(x for x in (c.id, c.title) if x) or "-",
-            yes_no(e.high_risk, language), yes_no(e.priority, language), _money(c.value.nok, language),
-            str(c.duration_months), _pct(e.share, language), _pct(e.cumulative_share, language),
+            yes_no(e.high_risk, language), yes_no(e.priority, language),
+            _money(c.value.nok, language) if c.value is not None else "-",
+            str(c.duration_months or "-"), _pct(e.share, language), _pct(e.cumulative_share, language),
             _strength_list(e.instruments, language),
         ))  # fmt: skip
     if markdown:
@@ -291,8 +335,8 @@ def portfolio_csv(portfolio: Any, excel: bool = False, language: str = "en") -> 
         w.writerow(cols)
         for e in portfolio:
             c = e.contract
-            w.writerow([e.rank, c.id or "", c.title or "", e.high_risk, e.priority, c.value.nok,
-                        c.duration_months, f"{e.share:.6f}", f"{e.cumulative_share:.6f}",
+            w.writerow([e.rank, c.id or "", c.title or "", _csv_flag(e.high_risk), _csv_flag(e.priority),
+                        "" if c.value is None else c.value.nok, c.duration_months or "", f"{e.share:.6f}", f"{e.cumulative_share:.6f}",
                         ";".join(f"{i.id}:{i.strength.value}" for i in e.instruments)])  # fmt: skip
         return buf.getvalue()
     _ = translator(language)
@@ -307,10 +351,16 @@ def portfolio_csv(portfolio: Any, excel: bool = False, language: str = "en") -> 
     for e in portfolio:
         c = e.contract
         w.writerow([e.rank, c.id or "", c.title or "", yes_no(e.high_risk, language),
-                    yes_no(e.priority, language), number(f"{c.value.nok:f}"), c.duration_months,
+                    yes_no(e.priority, language), "" if c.value is None else number(f"{c.value.nok:f}"),
+                    c.duration_months or "",
                     number(f"{e.share:.6f}"), number(f"{e.cumulative_share:.6f}"),
                     _strength_list(e.instruments, language)])  # fmt: skip
     return "\ufeff" + buf.getvalue()
+
+
+def _csv_flag(flag: bool | None) -> str | bool:
+    """True / False, or an empty cell when unknown."""
+    return "" if flag is None else flag
 
 
 def cpv_to_dict(code: Any) -> dict[str, Any]:

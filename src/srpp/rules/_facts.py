@@ -51,6 +51,8 @@ class Fact:
         choices: The allowed values of a ``choice`` fact.
         description: A sentence for documentation.
         unit: The unit of a number, for reasons (``"months"``).
+        label_false: A boolean fact that is false, in words, for reasons ("the value is not
+            known yet"); empty to say "<label> is no".
     """
 
     name: str
@@ -60,6 +62,7 @@ class Fact:
     choices: tuple[str, ...] = ()
     description: str = ""
     unit: str = ""
+    label_false: str = ""
 
     def encode(self, value: Any) -> int | bool | None:
         """The value as the engine sees it: ints for levels, øre, numbers and choices."""
@@ -117,12 +120,24 @@ def _highest(contract: Contract) -> RiskLevel | None:
     return contract.risk.highest
 
 
-def _value(contract: Contract) -> Decimal:
-    return contract.value.nok
+def _value(contract: Contract) -> Decimal | None:
+    return None if contract.value is None else contract.value.nok
 
 
-def _duration(contract: Contract) -> int:
+def _value_known(contract: Contract) -> bool:
+    return contract.value is not None
+
+
+def _duration(contract: Contract) -> int | None:
     return contract.duration_months
+
+
+def _duration_known(contract: Contract) -> bool:
+    return contract.duration_months is not None
+
+
+def _risk_known(contract: Contract) -> bool:
+    return contract.risk_known
 
 
 def _maturity(contract: Contract) -> str:
@@ -147,9 +162,22 @@ DEFAULT_FACTS: tuple[Fact, ...] = (
     Fact("highest_risk", FactKind.LEVEL, "highest tier risk", _highest,
          description="The highest risk at any assessed tier."),
     Fact("value", FactKind.MONEY, "value", _value,
-         description="Total value in NOK excluding VAT, options included."),
+         description="Total value in NOK excluding VAT, options included; unknown at the "
+                     "planning stage, when every comparison with it is false."),
+    Fact("value_known", FactKind.BOOL, "the value is known", _value_known,
+         label_false="the value is not known yet",
+         description="Whether the contract's value is known (false at the planning stage)."),
     Fact("duration_months", FactKind.NUMBER, "duration", _duration,
-         description="Duration in months, options to extend included.", unit="months"),
+         description="Duration in months, options to extend included (a started month counts); "
+                     "unknown at the planning stage, when every comparison with it is false.",
+         unit="months"),
+    Fact("duration_known", FactKind.BOOL, "the period is known", _duration_known,
+         label_false="the period is not known yet",
+         description="Whether the contract's period is known (false at the planning stage)."),
+    Fact("risk_known", FactKind.BOOL, "srpp has risk data for everything bought", _risk_known,
+         label_false="srpp has no risk data for part of the purchase",
+         description="False when a CPV code maps to no product srpp has risk data on and the "
+                     "buyer has not assessed every tier: the risk is then unknown, not low."),
     Fact("market_maturity", FactKind.CHOICE, "market maturity", _maturity,
          choices=tuple(m.value for m in MarketMaturity),
          description="How many suppliers already run HRDD systems."),
