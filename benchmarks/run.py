@@ -7,6 +7,7 @@ It measures and reports; it never fails on a number.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -78,6 +79,54 @@ def rss_kib() -> int:
         return int(fh.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
 
 
+def notice_folder(n: int, folder: Path) -> None:
+    """n notice files in ``folder``: eForms contract notices and OCDS releases by turns,
+    each with its own id, value and period (made from the test suite's fixtures)."""
+    fixtures = Path(__file__).resolve().parent.parent / "tests" / "notices"
+    xml = (fixtures / "cn-two-lots.xml").read_text("utf-8")
+    release = json.loads((fixtures / "release.json").read_text("utf-8"))
+    for i in range(n):
+        if i % 2:
+            release["ocid"] = f"ocds-bench-{i}"
+            release["tender"]["lots"][0]["value"]["amount"] = 100_000 + i
+            (folder / f"n{i:06d}.json").write_text(json.dumps(release), "utf-8")
+        else:
+            text = xml.replace("fjordby-2026-031", f"bench-{i}").replace(">6000000<", f">{6_000_000 + i}<")
+            (folder / f"n{i:06d}.xml").write_text(text, "utf-8")
+
+
+def screen_folder_case(n: int) -> None:
+    """`srpp screen FOLDER --format jsonl` over n notices and over n // 10, each in its own
+    process: the peak RSS of both, and the rows per second. Streaming (one file at a time,
+    one row written at a time) keeps the peak the same whatever the folder's size."""
+    import subprocess
+    import tempfile
+
+    print("\nsrpp screen over a folder of notices (eForms and OCDS by turns), --format jsonl:")
+    peaks = {}
+    for count in (max(1, n // 10), n):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            notice_folder(count, folder)
+            code = (
+                "import resource, sys\n"
+                "from srpp._cli import main\n"
+                "status = main(['screen', sys.argv[1], '--format', 'jsonl'], open('/dev/null', 'w'), sys.stderr)\n"
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, status)\n"
+            )
+            t = time.perf_counter()
+            out = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True,
+                                 text=True, check=True)  # fmt: skip
+            secs = time.perf_counter() - t
+            peak_kib, status = out.stdout.split()
+            peaks[count] = int(peak_kib) / 1024
+            print(f"{count:>7,} notices: peak RSS {peaks[count]:6.1f} MB, {secs:5.1f} s "
+                  f"({count / secs:,.0f} notices/s), exit {status}")  # fmt: skip
+    small, big = peaks[max(1, n // 10)], peaks[n]
+    print(f"peak RSS grew by {big - small:.1f} MB from {max(1, n // 10):,} to {n:,} notices "
+          f"(constant memory: {'yes' if big - small < 5 else 'no'}, within 5 MB)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--contracts", type=int, default=10_000)
@@ -85,6 +134,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=100_000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--notices", type=int, default=10_000,
+                    help="notices in the folder of the screening case (0 skips it)")
     args = ap.parse_args()
 
     print(f"srpp {srpp.__version__}, Python {platform.python_version()}, {platform.machine()}, "
@@ -135,6 +186,9 @@ def main() -> None:
     print(f"sequential {t_seq:.1f} s, {args.workers} workers {t_par:.1f} s: speed-up {speedup:.2f}x "
           f"(target at least 1.70x: {'met' if speedup >= 1.7 else f'missed by {1.7 - speedup:.2f}x'}); "
           f"results identical: {seq == par}")  # fmt: skip
+
+    if args.notices:
+        screen_folder_case(args.notices)
 
 
 if __name__ == "__main__":

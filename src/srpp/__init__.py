@@ -59,6 +59,8 @@ from ._model import (
 from ._cpv import cpv
 from ._portfolio import Portfolio, PortfolioEntry, prioritise
 from ._recommend import recommend
+from ._readers.notices import Notice
+from ._screen import ScreenRow, screen
 from ._schema import contract_schema
 from ._writers.html import MissingExtraError, portfolio_html, recommendation_html
 from .rules import Policy, RuleSet, default_rules
@@ -81,6 +83,7 @@ __all__ = [
     "MarketMaturity",
     "MissingExtraError",
     "Money",
+    "Notice",
     "Phase",
     "Policy",
     "Portfolio",
@@ -93,6 +96,7 @@ __all__ = [
     "RiskProfile",
     "RuleSet",
     "RuleSetTooLargeError",
+    "ScreenRow",
     "SrppError",
     "Strength",
     "Tier",
@@ -113,6 +117,7 @@ __all__ = [
     "recommend",
     "recommend_many",
     "recommendation_html",
+    "screen",
 ]
 
 __version__ = "0.1.0"

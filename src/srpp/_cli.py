@@ -202,6 +202,45 @@ def cmd_portfolio(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     return _done(bad, total, source, err)
 
 
+def cmd_screen(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    """One row per published notice, written as each notice is judged (never all at once)."""
+    from ._screen import screen
+    from ._writers import screen as rows_out
+
+    policy = Policy.load(args.policy) if args.policy else Policy()
+    rules = _load_rules(args.rules, policy)
+    rates = Policy(exchange_rates=policy.exchange_rates)  # values are in ``rules`` already
+    fmt = args.format
+    head = {"json": "[", "csv": rows_out.csv_header(), "markdown": rows_out.markdown_header()}
+    out.write(head.get(fmt, ""))
+    total = bad = 0
+    for row in screen(args.paths, rules=rules, policy=rates):
+        total += 1
+        bad += not row.ok
+        doc = row.to_dict()
+        months = row.recommendation.contract.duration_months if row.recommendation else None
+        if fmt == "json":
+            out.write(("\n" if total == 1 else ",\n") + json.dumps(doc, ensure_ascii=False))
+        elif fmt == "jsonl":
+            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            out.write(rows_out.csv_row(doc, months))
+        elif fmt == "markdown":
+            out.write(rows_out.markdown_row(doc, months))
+        else:
+            out.write(rows_out.text_row(doc, months))
+        out.flush()
+    if fmt == "json":
+        out.write("\n]\n" if total else "]\n")
+    if total == 0:
+        print("srpp: no notices found (folders are searched for .xml, .json, .jsonl, .ndjson)", file=err)
+        return EXIT_BAD_INPUT
+    if bad:
+        print(f"srpp: {bad} of {total} notices could not be read or judged; see their rows", file=err)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
 def cmd_cpv(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     found, bad = [], 0
     for code in args.codes:
@@ -317,6 +356,15 @@ def parser() -> argparse.ArgumentParser:
                     "(a byte-order mark; in Norwegian ; separators and decimal commas)")  # fmt: skip
     _language_option(po)
     po.set_defaults(func=cmd_portfolio)
+
+    sc = sub.add_parser("screen", help="screen published notices (eForms XML, OCDS JSON)")
+    sc.add_argument("paths", nargs="+", metavar="PATH",
+                    help="notice files or folders of them; - for standard input")  # fmt: skip
+    sc.add_argument("--format", choices=("text", "json", "jsonl", "csv", "markdown"), default="text")
+    sc.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
+    sc.add_argument("--policy", metavar="FILE",
+                    help="a policy file: parameters, and exchange_rates for notices not in NOK")  # fmt: skip
+    sc.set_defaults(func=cmd_screen, lang=None)
 
     cp = sub.add_parser("cpv", help="CPV codes: label, product and its risk per tier")
     cp.add_argument("codes", nargs="+", metavar="CODE", help="a CPV code such as 30213100-6")

@@ -1,0 +1,182 @@
+"""``screen``: published notices in, one recommendation row per notice out, streamed.
+
+Files and folders are read one file at a time and each row is yielded as soon as its
+notice is judged, so a folder of any size screens in memory bounded by its largest file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._codes import gap as code_gap
+from ._errors import InvalidNoticeError, _ProblemsError
+from ._model import Recommendation
+from ._readers.notices import MAX_NOTICE_BYTES, Notice, notice_error, read_bytes, read_notices
+from .rules._model import Policy, RuleSet
+
+__all__ = ["NOTICE_SUFFIXES", "ScreenRow", "screen"]
+
+NOTICE_SUFFIXES = (".xml", ".json", ".jsonl", ".ndjson")
+"""The files a folder is searched for (a file named on its own is read whatever its name)."""
+
+_FORMATS = {".xml": "eforms", ".json": "ocds", ".jsonl": "ocds", ".ndjson": "ocds"}
+
+
+@attrs.frozen
+class ScreenRow:
+    """One screened notice: its recommendation and what the notice lacks, or an error.
+
+    Attributes:
+        source: Where the notice was read from (``file``, ``file#n``, ``<stdin>``).
+        notice: The notice as read, or ``None`` when it could not be read.
+        recommendation: What srpp recommends for its contract, or ``None`` on error.
+        gap: The recommended eForms codes some lot does not declare (see
+            :func:`srpp._codes.gap`); empty when nothing lacks, ``None`` when srpp cannot
+            tell whether the purchase is high-risk, or on error.
+        error: Why the notice could not be read or judged, naming the file and the field.
+        format: ``"eforms"`` or ``"ocds"`` when known.
+    """
+
+    source: str
+    notice: Notice | None = None
+    recommendation: Recommendation | None = None
+    gap: tuple[Mapping[str, Any], ...] | None = None
+    error: str | None = None
+    format: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the notice was read and judged."""
+        return self.error is None
+
+    def notice_dict(self) -> dict[str, Any]:
+        """The row's ``notice`` object (the bare source and format for an unreadable one)."""
+        if self.notice is not None:
+            return self.notice.to_dict()
+        return {
+            "id": None, "title": None, "buyer": None, "format": self.format, "kind": None,
+            "date": None, "source": self.source, "declared": {},
+        }  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row document: the recommendation document plus ``notice`` and ``gap``; or
+        ``{"notice": ..., "error": ...}`` for a notice that could not be read or judged."""
+        if self.recommendation is None:
+            return {"notice": self.notice_dict(), "error": self.error}
+        doc = self.recommendation.to_dict()
+        doc["notice"] = self.notice_dict()
+        doc["gap"] = [dict(g) for g in self.gap] if self.gap is not None else None
+        return doc
+
+
+def _files(path: str) -> Iterator[str]:
+    """The notice files under a folder, in name order, one directory listing at a time."""
+    for top, dirs, files in os.walk(path):
+        dirs.sort()
+        for name in sorted(files):
+            if name.lower().endswith(NOTICE_SUFFIXES) and not name.startswith("."):
+                yield os.path.join(top, name)
+
+
+def _sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, bytes | InvalidNoticeError]]:
+    for raw in paths:
+        path = os.fspath(raw)
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_NOTICE_BYTES + 1)
+            if len(data) > MAX_NOTICE_BYTES:
+                yield "<stdin>", notice_error("<stdin>", "larger than 64 MiB; not read")
+            else:
+                yield "<stdin>", data
+        elif os.path.isdir(path):
+            for file in _files(path):
+                yield file, _read(file)
+        elif not os.path.exists(path):
+            yield path, notice_error(path, "no such file or folder")
+        else:
+            yield path, _read(path)
+
+
+def _read(path: str) -> bytes | InvalidNoticeError:
+    try:
+        return read_bytes(path)
+    except InvalidNoticeError as exc:
+        return exc
+
+
+def _message(exc: _ProblemsError, source: str) -> str:
+    return "; ".join(str(p) if str(p).startswith(source) else f"{source}: {p}" for p in exc.problems)
+
+
+def _row(notice: Notice, rules: RuleSet | None, policy: Policy | Mapping[str, Any] | None) -> ScreenRow:
+    from ._recommend import recommend
+
+    try:
+        rec = recommend(notice.document, rules=rules, policy=policy)
+    except _ProblemsError as exc:
+        return ScreenRow(notice.source, notice, error=_message(exc, notice.source), format=notice.format)
+    high_risk: bool | None = rec.high_risk
+    codes = rec.notice_codes
+    if high_risk is None:
+        missing: tuple[Mapping[str, Any], ...] | None = None
+    elif codes is None:
+        missing = ()
+    else:
+        missing = tuple(code_gap(codes, notice.declared))
+    return ScreenRow(notice.source, notice, rec, missing, format=notice.format)
+
+
+def screen(
+    paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    *,
+    rules: RuleSet | None = None,
+    policy: Policy | Mapping[str, Any] | None = None,
+) -> Iterator[ScreenRow]:
+    """Screen published notices: one :class:`ScreenRow` per notice, as each is judged.
+
+    Args:
+        paths: Files and folders of eForms XML and OCDS JSON notices (``"-"`` for standard
+            input); a folder is searched, in name order, for ``.xml``, ``.json``,
+            ``.jsonl`` and ``.ndjson`` files.
+        rules: The rule set; the default rules if ``None``.
+        policy: Policy values and ``exchange_rates`` (NOK per unit of currency) for
+            notices valued in other currencies.
+
+    Errors do not stop the screening: a notice that cannot be read or judged (no CPV main
+    code, no exchange rate for its currency, ...) yields a row whose ``error`` names the
+    file and what is missing.
+
+    >>> import json, pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> release = {"ocid": "ocds-x-1", "id": "1", "date": "2026-01-05", "tag": ["tender"],
+    ...            "tender": {"title": "Laptops", "value": {"amount": 4000000, "currency": "NOK"},
+    ...                       "contractPeriod": {"durationInDays": 1095},
+    ...                       "items": [{"id": "1", "classification": {"scheme": "CPV",
+    ...                                                               "id": "30213100"}}]}}
+    >>> _ = (folder / "laptops.json").write_text(json.dumps(release))
+    >>> (row,) = screen([folder])
+    >>> row.recommendation.notice_codes["BT-775"], [g["code"] for g in row.gap]
+    (['hum-right'], ['soc-obj', 'hum-right'])
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    for source, data in _sources(paths):
+        if isinstance(data, InvalidNoticeError):
+            yield ScreenRow(source, error=_message(data, source), format=_FORMATS.get(Path(source).suffix))
+            continue
+        for item in read_notices(data, source):
+            if isinstance(item, InvalidNoticeError):
+                where = item.problems[0].field if item.problems else source
+                yield ScreenRow(where, error=_message(item, where), format=_format_of(data))
+            else:
+                yield _row(item, rules, policy)
+
+
+def _format_of(data: bytes) -> str | None:
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return "eforms" if head == b"<" else "ocds" if head in (b"{", b"[") else None
