@@ -36,12 +36,32 @@ def _generate() -> None:
     (out / "parameters.md").write_text(parameters_text(rs, markdown=True) + "\n", "utf-8")
     (out / "rules.md").write_text(rules_text(rs, markdown=True).replace("### ", "#### "), "utf-8")
     (out / "products.md").write_text(products_table(srpp.products(), markdown=True), "utf-8")
-    from srpp._cpv import mapping_notes
+    from srpp._cpv import mapping_table
 
-    rows = ["| CPV code | label | product | note |", "|---|---|---|---|"]
-    for code, pid, note in mapping_notes():
-        rows.append(f"| {code} | {srpp.cpv(code).label} | {pid or '(none)'} | {note} |")
+    rows = ["| CPV code | label | case | product | note |", "|---|---|---|---|---|"]
+    for code, coverage, pid, note in mapping_table():
+        rows.append(f"| {code} | {srpp.cpv(code).label} | {coverage.value} | {pid or '-'} | {note} |")
     (out / "cpv.md").write_text("\n".join(rows) + "\n", "utf-8")
+    (out / "product_sources.md").write_text(product_sources(), "utf-8")
+
+
+def product_sources() -> str:
+    """Per product: Norwegian name, source page and version, page date, read date, and why."""
+    import json
+
+    import importlib_resources
+
+    data = json.loads(importlib_resources.files("srpp.data").joinpath("products.json").read_text("utf-8"))
+    rows = ["| product | Norwegian name | source (version) | page date | read | which version, and why |",
+            "|---|---|---|---|---|---|"]  # fmt: skip
+    for p in data["products"]:
+        nb = p["name_nb"] + ("" if p["name_nb_from"] == "dfo" else " (srpp's)")
+        rows.append(f"| `{p['id']}` | {nb} | [{p['source_version']}]({p['source_url']}) | "
+                    f"{p['source_date'] or 'not shown'} | {p['read_date']} | {p['why']} |")  # fmt: skip
+    rows += ["", "Rows srpp could not read cell by cell, and does not ship:", ""]
+    rows += [f"- {u['product']}: {u['why']} ([page]({u['source_url']}), read {u['read_date']})"
+             for u in data["unverified"]]  # fmt: skip
+    return "\n".join(rows) + "\n"
 
 
 _generate()

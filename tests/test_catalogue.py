@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+import json
+
+import importlib_resources
 import pytest
 
 import srpp
 from srpp import Phase, RiskLevel, Tier, UnknownNameError
+
+from .test_cli import run
 
 SEED = "https://anskaffelser.no/public-procurement/socially-responsible-public-procurement/information-about-high-risk-products/electronics-and-ict"
 
@@ -73,6 +79,101 @@ class TestShippedProducts:
         """An unknown category is an UnknownNameError (a LookupError)."""
         with pytest.raises(LookupError, match="unknown category"):
             srpp.products("gadgets")
+
+
+# Every shipped row as srpp read it from DFØ's pages on the read date, cell by cell:
+# (assembly, component, raw material), None where DFØ rates no such tier. Transcribed from the
+# pages (docs/data.md names them), kept apart from products.json so that an edit to the data
+# that no page supports fails here.
+AS_READ = {
+    "conflict-minerals-extraction": (None, None, "very_high"),
+    "workwear-and-textiles": ("high", "high", "very_high"),
+    "outdoor-workwear": ("high", "high", "very_high"),
+    "indoor-workwear-towels-and-bed-linen": ("high", "high", "high"),
+    "safety-shoes": ("medium_high", "medium_high", "high"),
+    "protective-gloves": ("high", "high", "very_high"),
+    "disposable-dust-masks": ("medium_high", "medium_high", "high"),
+    "medical-consumables": ("high", "high", "high"),
+    "surgical-instruments": ("high", "high", "high"),
+    "medical-disposable-gloves": ("high", "high", "high"),
+    "dressings-and-plasters": ("medium_high", "medium_high", "high"),
+    "furniture": ("low", "medium_high", "high"),
+    "light-sources": ("high", "high", "very_high"),
+    "desks-and-meeting-tables": ("medium", "high", "high"),
+    "office-and-student-chairs": ("medium", "high", "high"),
+    "shelves-and-cabinets": ("medium", "high", "high"),
+    "office-supplies": ("medium_high", "high", "high"),
+    "batteries": ("high", "high", "very_high"),
+    "whiteboards": ("low", "medium_high", "high"),
+    "staples-and-paper-clips": ("medium_high", "medium_high", "high"),
+    "toner-cartridges": ("medium_high", "medium_high", "high"),
+    "calendars": ("medium_high", "high", "high"),
+    "paper-products": ("medium_high", "high", "high"),
+    "pens-and-markers": ("high", "high", "very_high"),
+    "play-and-sports-equipment": ("high", "high", "high"),
+    "swings-and-slides": ("low", "medium_high", "high"),
+    "toys": ("high", "high", "high"),
+    **{pid: (None, None, "very_high") for pid in ("coffee", "tea", "cocoa", "sugar-cane", "bananas")},
+    **{pid: (None, None, "high") for pid in ("tomatoes-fresh-imported", "tomatoes-canned", "oranges", "grapes")},
+    **{pid: (None, None, "medium_high") for pid in ("lettuce-imported", "cucumber-imported", "apples-imported")},
+    **{pid: tuple(levels) for pid, levels in SEED_TABLE.items()},
+}
+
+
+def _levels(p: srpp.Product) -> tuple[str | None, ...]:
+    return tuple(None if lv is None else lv.value for lv in (p.risk.assembly, p.risk.component, p.risk.raw_material))
+
+
+class TestVersionTwoData:
+    def test_every_shipped_row_is_as_read_and_nothing_else_is_shipped(self) -> None:
+        assert {p.id: _levels(p) for p in srpp.products()} == AS_READ
+
+    def test_every_row_has_its_page_version_page_date_read_date_and_norwegian_name(self) -> None:
+        """The date the page shows may be absent (DFØ's newer pages show none); the read date
+        never is, and no page is dated after srpp read it."""
+        for p in srpp.products():
+            assert p.source_url.startswith(("https://anskaffelser.no/", "https://www.anskaffelser.no/")), p.id
+            assert p.source_version and p.name_nb and p.read_date is not None, p.id
+            assert p.source_date is None or p.source_date <= p.read_date, p.id
+        assert srpp.product("laptops").source_date == datetime.date(2021, 10, 15)
+        assert srpp.product("furniture").source_date == datetime.date(2020, 2, 3)
+
+    def test_norwegian_names_are_dfos_words_for_rows_its_norwegian_pages_give(self) -> None:
+        names = {p.id: p.name_nb for p in srpp.products()}
+        assert names["pens-and-markers"] == "Penner og tusjer"
+        assert names["swings-and-slides"] == "Husker og sklier"
+        assert names["disposable-dust-masks"] == "Støvmasker for engangsbruk"
+        assert names["tomatoes-canned"] == "Tomater, hermetiske"
+        assert all(c.name_nb for c in srpp.categories())
+
+    def test_the_newest_page_decides(self) -> None:
+        """Pens and markers replace ballpoint pens; the current textile category row; the
+        current furniture rows."""
+        assert "ballpoint-pens" not in srpp.default_catalogue()
+        assert srpp.product("pens-and-markers").risk.raw_material is RiskLevel.VERY_HIGH
+        assert srpp.product("workwear-and-textiles").risk.raw_material is RiskLevel.VERY_HIGH
+        assert srpp.product("desks-and-meeting-tables").risk.assembly is RiskLevel.MEDIUM
+
+    def test_rows_not_read_cell_by_cell_are_listed_and_never_shipped(self) -> None:
+        doc = json.loads(importlib_resources.files("srpp.data").joinpath("products.json").read_text("utf-8"))
+        unverified = doc["unverified"]
+        assert any(u["product"].startswith("Mats") for u in unverified)
+        assert all(u["why"] and u["source_url"] for u in unverified)
+        names = {p.name.lower() for p in srpp.products()}
+        assert not any(n.startswith(("mats", "seafood", "construction")) for n in names)
+
+    @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+    def test_srpp_products_shows_source_and_dates_in_every_format(self, fmt: str) -> None:
+        code, out, err = run("products", "--category", "furniture", "--format", fmt)
+        assert code == 0 and err == ""
+        if fmt == "json":
+            rows = {r["id"]: r for r in json.loads(out)}
+            assert rows["furniture"]["source_date"] == "2020-02-03"
+            assert rows["furniture"]["read_date"] and rows["furniture"]["name_nb"] == "Møbler (kategori)"
+            assert rows["desks-and-meeting-tables"]["source_date"] is None
+        else:
+            assert "2020-02-03" in out and "2026-11-30" in out and "Skrivebord og møtebord" in out
+            assert "https://www.anskaffelser.no/samfunnsansvar/sosialt-ansvar/laer-om-hoyrisikoprodukter/mobler" in out
 
 
 class TestInstrumentTypes:

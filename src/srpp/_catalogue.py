@@ -150,7 +150,7 @@ def default_catalogue() -> Catalogue:
             )
             for p in data["products"]
         ),
-        categories=tuple(Category(c["id"], c["name"]) for c in data["categories"]),
+        categories=tuple(Category(c["id"], c["name"], c.get("name_nb", "")) for c in data["categories"]),
     )
 
 

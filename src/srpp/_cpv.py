@@ -73,7 +73,7 @@ def is_supplementary(code: object) -> bool:
 @functools.cache
 def _mapping() -> dict[str, tuple[str, Coverage, str, str]]:
     """Significant prefix -> (the listed code, its coverage, product id or "", note)."""
-    return {significant(code[:8]): (code, cov, pid, note) for code, cov, pid, note in mapping_table()}
+    return {significant(row[0][:8]): row for row in mapping_table()}
 
 
 def _nearest(digits: str, n: int = 3) -> list[str]:
@@ -173,7 +173,8 @@ def cpv(code: str, catalogue: Catalogue | None = None) -> CpvCode:
         if entry is not None:
             listed, coverage, pid, note = entry
             if coverage is not Coverage.PRODUCT:
-                return CpvCode(full, label, None, listed, coverage, note or _DEFAULT_REASON[coverage])
+                reason = note or _DEFAULT_REASON[coverage]
+                return CpvCode(full, label, None, listed, coverage, reason)
             if pid in cat:
                 product = cat.product(pid)
                 reason = note or f"{product.name} on DFØ's high-risk list"
@@ -191,7 +192,8 @@ _DEFAULT_REASON = {
 
 def mapping_table() -> list[tuple[str, Coverage, str, str]]:
     """The mapping file's rows, sorted: ``(code, coverage, product id or "", note)``."""
-    lines = [line for line in _read("cpv_map.csv").splitlines(keepends=True) if not line.startswith("#")]
+    text = _read("cpv_map.csv").splitlines(keepends=True)
+    lines = [line for line in text if not line.startswith("#")]
     return sorted(
         (r["cpv"], Coverage(r["coverage"]), r["product"], r["note"])
         for r in csv.DictReader(io.StringIO("".join(lines)))

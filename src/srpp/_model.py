@@ -218,11 +218,13 @@ class Category:
 
     Attributes:
         id: Stable identifier (``"electronics_ict"``).
-        name: Name in words.
+        name: Name in English.
+        name_nb: Name in Norwegian (bokmål), DFØ's own where its pages give one.
     """
 
     id: str
     name: str
+    name_nb: str = ""
 
 
 def _amount(value: Decimal | int | float | str) -> Decimal:
