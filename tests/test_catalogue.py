@@ -172,8 +172,10 @@ class TestVersionTwoData:
             assert rows["furniture"]["read_date"] and rows["furniture"]["name_nb"] == "Møbler (kategori)"
             assert rows["desks-and-meeting-tables"]["source_date"] is None
         else:
-            assert "2020-02-03" in out and "2026-11-30" in out and "Skrivebord og møtebord" in out
+            assert "2020-02-03" in out and "2026-11-30" in out and "Desks and meeting tables" in out
             assert "https://www.anskaffelser.no/samfunnsansvar/sosialt-ansvar/laer-om-hoyrisikoprodukter/mobler" in out
+            _, nb, _ = run("products", "--category", "furniture", "--format", fmt, "--lang", "nb")
+            assert "Skrivebord og møtebord" in nb and "ikke oppgitt" in nb and "2020-02-03" in nb
 
 
 class TestInstrumentTypes:

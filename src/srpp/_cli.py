@@ -253,7 +253,7 @@ def cmd_cpv(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if args.format == "json":
         print(json.dumps([cpv_to_dict(c) for c in found], ensure_ascii=False, indent=2), file=out)
     else:
-        print(cpv_text(found, markdown=args.format == "markdown"), end="", file=out)
+        print(cpv_text(found, args.format == "markdown", args.lang), end="", file=out)
     return EXIT_BAD_INPUT if bad else EXIT_OK
 
 

@@ -255,18 +255,32 @@ def provenance_lines(p: Provenance, markdown: bool = False, language: str = "en"
 
 
 def products_table(products: Iterable[Product], markdown: bool = False, language: str = "en") -> str:
-    """The risk table: one product a line, levels per tier."""
+    """The risk table: one product a line, levels per tier, the date the source page shows,
+    the date srpp read it and the source (numbered, the URLs listed below the table).
+
+    Names are in ``language`` (a product's ``name_nb`` in Norwegian); dates are ISO dates.
+    """
     _ = translator(language)
-    rows = [("id", _("category"), _("raw material"), _("component"), _("assembly"), _("conflict minerals"))]
+    head = ("id", _("name"), _("category"), _("raw material"), _("component"), _("assembly"),
+            _("conflict minerals"), _("page date"), _("read"), _("source"))  # fmt: skip
+    rows: list[tuple[str, ...]] = []
+    urls: dict[str, int] = {}
     for p in products:
-        rows.append((p.id, p.category, _level(p.risk.raw_material, language), _level(p.risk.component, language),
-                     _level(p.risk.assembly, language), yes_no(p.conflict_minerals, language)))  # fmt: skip
+        n = urls.setdefault(p.source_url, len(urls) + 1)
+        rows.append((p.id, product_name(p, language), p.category, _level(p.risk.raw_material, language),
+                     _level(p.risk.component, language), _level(p.risk.assembly, language),
+                     yes_no(p.conflict_minerals, language),
+                     p.source_date.isoformat() if p.source_date else _("not shown"),
+                     p.read_date.isoformat() if p.read_date else "-", f"[{n}]"))  # fmt: skip
     if markdown:
-        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
-        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        lines += ["", *(f"{n}. <{url}>" for url, n in urls.items())]
         return "\n".join(lines) + "\n"
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows) + "\n"
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in (head, *rows)]
+    lines += ["", _("Sources:"), *(f"[{n}] {url}" for url, n in urls.items())]
+    return "\n".join(lines) + "\n"
 
 
 def _strength_list(instruments: Iterable[Any], language: str = "en") -> str:
@@ -380,33 +394,41 @@ def cpv_to_dict(code: Any) -> dict[str, Any]:
 
 
 _COVERAGE_WORDS = {
-    "product": "a product of DFØ's high-risk list",
-    "no-product": "reviewed, holds no product of DFØ's high-risk list: adds no risk (high-risk: no)",
-    "no-data": "no data: goods srpp cannot rate; assess their risk yourself (high-risk: unknown)",
+    "product": N_("a product of DFØ's high-risk list"),
+    "no-product": N_("reviewed, holds no product of DFØ's high-risk list: adds no risk (high-risk: no)"),
+    "no-data": N_("no data: goods srpp cannot rate; assess their risk yourself (high-risk: unknown)"),
 }
 
 
-def cpv_text(codes: Iterable[Any], markdown: bool = False) -> str:
-    """Each code's label, which of the three cases it is and why, and a product's risk."""
+def cpv_text(codes: Iterable[Any], markdown: bool = False, language: str = "en") -> str:
+    """Each code's label, which of the three cases it is and why, and a product's risk and
+    source. Labels are CPV's English ones; the mapping's reasons are srpp's English notes."""
+    _ = translator(language)
     out = []
     for c in codes:
         p = c.product
-        case = _COVERAGE_WORDS[c.coverage.value]
-        via = f" [mapped by {c.mapped_by}]" if c.mapped_by and c.mapped_by != c.code else ""
-        lines = [("case", f"{case}{via}"), ("why", c.reason)]
+        case = _(_COVERAGE_WORDS[c.coverage.value])
+        via = f" [{_('mapped by')} {c.mapped_by}]" if c.mapped_by and c.mapped_by != c.code else ""
+        lines = [(_("case"), f"{case}{via}"), (_("why"), c.reason)]
         if p is not None:
-            lines.insert(1, ("product", f"{p.id} ({p.name})"))
-            lines.append(("risk", ", ".join(f"{t.label} {_level(p.risk[t])}" for t in Tier)))
-            lines.append(("source", _source(p)))
+            lines.insert(1, (_("product"), f"{p.id} ({product_name(p, language)})"))
+            risk = ", ".join(f"{tier_word(t, language)} {_level(p.risk[t], language)}" for t in Tier)
+            lines.append((_("risk"), risk))
+            lines.append((_("source"), _source(p, language)))
+        width = max(len(k) for k, _v in lines) + 2
         if markdown:
             out.append(f"- **{c.code}** {c.label}\n" + "".join(f"  - {k}: {v}\n" for k, v in lines))
         else:
-            out.append(f"{c.code}  {c.label}\n" + "".join(f"  {k + ':':<9}{v}\n" for k, v in lines))
+            out.append(f"{c.code}  {c.label}\n" + "".join(f"  {k + ':':<{width}}{v}\n" for k, v in lines))
     return "".join(out)
 
 
-def _source(p: Product) -> str:
+def _source(p: Product, language: str = "en") -> str:
     """A product's source: URL, the date the page shows, the date srpp read it."""
-    shown = f"dated {p.source_date.isoformat()}" if p.source_date else "shows no date"
-    read = f", read {p.read_date.isoformat()}" if p.read_date else ""
-    return f"{p.source_url} (the page {shown}{read})"
+    _ = translator(language)
+    if p.source_date:
+        shown = _("the page is dated {date}").format(date=p.source_date.isoformat())
+    else:
+        shown = _("the page shows no date")
+    read = ", " + _("read {date}").format(date=p.read_date.isoformat()) if p.read_date else ""
+    return f"{p.source_url} ({shown}{read})"
