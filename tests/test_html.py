@@ -171,7 +171,7 @@ class TestPortfolioPage:
         total = sum(e.contract.value.nok for e in p)
         share = p.high_risk_spend / total
         figures = [text_of(li) for li in parse(plan_page).find(".//ul[@class='figures']")]
-        assert figures[0].startswith(f"{float(share) * 100:.1f} % of the spend")
+        assert figures[0].startswith(f"{float(share) * 100:.1f}% of the spend")
         risky = sum(1 for e in p if e.high_risk)
         assert (
             figures[1].startswith(f"{risky} contracts to assess") and f"of {len(p)}" in figures[1]
@@ -297,6 +297,62 @@ class TestMarkup:
             assert contrast(colour, text) >= 4.5
 
 
+class TestNorwegian:
+    """Both pages in Norwegian bokmål: every text of the templates translated, numbers as
+    Norwegians write them, the same structure as in English."""
+
+    def test_every_template_text_has_a_norwegian_translation(self) -> None:
+        from babel.messages.pofile import read_po
+        from jinja2.ext import babel_extract
+
+        po_path = HERE.parent / "src" / "srpp" / "locale" / "nb" / "LC_MESSAGES" / "srpp.po"
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh)
+        folder = HERE.parent / "src" / "srpp" / "_writers" / "templates"
+        missing, seen = [], 0
+        for template in sorted(folder.glob("*.html")):
+            with template.open("rb") as fh:
+                options = {"extensions": "jinja2.ext.i18n", "trimmed": "false"}
+                for _line, _func, message, _comments in babel_extract(
+                    fh, ["gettext", "ngettext"], [], options
+                ):
+                    key = message if isinstance(message, str) else tuple(message)[0]
+                    seen += 1
+                    entry = catalog.get(key)
+                    text = entry.string if entry is not None else None
+                    if not text or (isinstance(text, tuple) and not all(text)) or entry.fuzzy:
+                        missing.append((template.name, key))
+        assert seen > 60 and missing == []
+
+    def test_pages_in_norwegian(self) -> None:
+        rec = srpp.recommend(example("laptop-framework"))
+        root = parse(recommendation_html(rec, language="nb"))
+        assert root.get("lang") == "nb"
+        body = text_of(root)
+        assert "Saksnotat om samfunnsansvar" in body and "Oppdragsgivers vurdering" in body
+        assert "24 000 000 kr ekskl. mva." in body and "48 måneder" in body
+        plan = srpp.prioritise(example("plan-2027", "portfolios"))
+        root = parse(portfolio_html(plan, language="nb"))
+        figures = [text_of(li) for li in root.find(".//ul[@class='figures']")]
+        assert re.match(r"\d+,\d % av innkjøpene", figures[0])
+        assert "Elektronikk og IKT" in text_of(root.find(".//svg/desc"))
+
+    def test_same_structure_in_both_languages(self, plan_page: str) -> None:
+        """Language changes words only: the same sections, rows, links and charts."""
+        plan = srpp.prioritise(example("plan-2027", "portfolios"))
+        nb = parse(portfolio_html(plan, language="nb"))
+        en = parse(plan_page)
+
+        def shape(root: ElementTree.Element) -> list[Any]:
+            return [
+                (e.tag, e.get("id"), e.get("href"))
+                for e in root.iter()
+                if e.tag in {"section", "a", "svg", "tr", "h1", "h2", "h3", "h4", "h5"}
+            ]
+
+        assert shape(nb) == shape(en)
+
+
 class TestCommandLine:
     @pytest.mark.parametrize(
         ("argv", "marker"),
@@ -305,13 +361,18 @@ class TestCommandLine:
             (["recommend", "--example", "laptop-framework"], 'id="case-2026-017"'),
         ],
     )
-    def test_format_html_to_a_file(self, tmp_path: Path, argv: list[str], marker: str) -> None:
+    @pytest.mark.parametrize("language", ["en", "nb"])
+    def test_format_html_to_a_file(
+        self, tmp_path: Path, argv: list[str], marker: str, language: str
+    ) -> None:
         target = tmp_path / "page.html"
         out, err = io.StringIO(), io.StringIO()
-        assert main([*argv, "--format", "html", "-o", str(target)], out, err) == 0
+        status = main([*argv, "--format", "html", "--lang", language, "-o", str(target)], out, err)
+        assert status == 0
         assert out.getvalue() == "" and err.getvalue() == ""
         page = target.read_text("utf-8")
         assert marker in page and page.rstrip().endswith("</html>")
+        assert f'<html lang="{language}">' in page
         assert list(tmp_path.iterdir()) == [target]
 
     def test_output_to_a_missing_folder_is_a_clear_error(self, tmp_path: Path) -> None:
@@ -351,17 +412,24 @@ def _variance(png: bytes) -> float:
 
 
 @pytest.mark.parametrize("which", ["case", "plan"])
+@pytest.mark.parametrize("language", ["en", "nb"])
 def test_page_opens_offline_in_chromium_without_errors(
-    which: str, chrome: Any, tmp_path: Path, case_page: str, plan_page: str
+    which: str, language: str, chrome: Any, tmp_path: Path, case_page: str, plan_page: str
 ) -> None:
     """Loaded from a file in headless Chromium: no errors, no request but the page itself, a
-    screenshot that is not blank, and a printout to PDF."""
+    screenshot that is not blank, and a printout to PDF; in both languages."""
     path = tmp_path / f"{which}.html"
-    path.write_text(case_page if which == "case" else plan_page, "utf-8")
+    if language == "en":
+        html = case_page if which == "case" else plan_page
+    elif which == "case":
+        html = recommendation_html(srpp.recommend(example("laptop-framework")), language="nb")
+    else:
+        html = portfolio_html(srpp.prioritise(example("plan-2027", "portfolios")), language="nb")
+    path.write_text(html, "utf-8")
     page = chromium.open_page(chrome, path.as_uri())
     assert page.errors == []
     assert page.requests == [path.as_uri()]
-    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.evaluate("document.documentElement.lang") == language
     png = page.screenshot()
     with Image.open(io.BytesIO(png)) as im:
         assert im.size[0] == 1200

@@ -178,7 +178,7 @@ def cmd_recommend(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if args.format == "html":
         from ._writers.html import recommendation_html
 
-        out.write(recommendation_html(results))
+        out.write(recommendation_html(results, language=args.lang))
     elif args.format != "json":
         markdown = args.format == "markdown"
         text = "\n".join(recommendation_text(r, markdown, args.lang) for r in results)
@@ -194,7 +194,7 @@ def cmd_portfolio(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     elif args.format == "html":
         from ._writers.html import portfolio_html
 
-        out.write(portfolio_html(portfolio))
+        out.write(portfolio_html(portfolio, language=args.lang))
     elif args.format == "csv":
         print(portfolio_csv(portfolio, excel=args.excel, language=args.lang), end="", file=out)
     else:

@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from .._errors import SrppError
+from .._words import product_name
 from .._model import Recommendation
 
 __all__ = ["MissingExtraError", "portfolio_html", "recommendation_html"]
@@ -64,12 +65,11 @@ def _require(module: str) -> Any:
         ) from None
 
 
-@functools.cache
 def _translations(language: str) -> Any:
-    """The gettext translations for ``language``: none yet, so the English texts."""
-    import gettext
+    """The gettext translations of ``language`` (srpp's shipped catalogues)."""
+    from .._i18n import translations
 
-    return gettext.NullTranslations()
+    return translations(language)
 
 
 @functools.cache
@@ -84,27 +84,42 @@ def _environment(language: str = "en") -> Any:
         undefined=jinja2.ChainableUndefined,
     )
     env.install_gettext_translations(_translations(language), newstyle=True)
-    env.filters["nok"] = _nok
-    env.filters["pct"] = _pct
+    env.filters["nok"] = functools.partial(_nok, language=language)
+    env.filters["pct"] = functools.partial(_pct, language=language)
     env.filters["words"] = _words
     env.filters["step_text"] = _step_text
+    env.filters["tr"] = functools.partial(_tr, language=language)
     return env
+
+
+def _tr(text: Any, language: str) -> str:
+    """A text from srpp's data (instrument titles, notes ...) in ``language`` where the
+    catalogue has it; as written otherwise (a reason carries the contract's own figures)."""
+    from .._i18n import gettext
+
+    return gettext(str(text), language) if text else ""
 
 
 # -- formatting ------------------------------------------------------------------------------
 
 
-def _nok(amount: Any) -> str:
-    """``24000000`` -> ``24,000,000``; cents only when there are some."""
+def _nok(amount: Any, language: str = "en") -> str:
+    """An amount as the language writes it: ``24,000,000`` (en), ``24 000 000`` (nb); øre
+    only when there are some."""
+    from .._i18n import format_decimal
+
     if amount is None or amount == "":
         return ""
     value = Decimal(str(amount))
-    text = f"{value:,.2f}"
-    return text[:-3] if text.endswith(".00") else text
+    whole = value == value.to_integral_value()
+    return format_decimal(value, language, digits=0 if whole else 2)
 
 
-def _pct(x: Any) -> str:
-    return "" if x is None else f"{float(x) * 100:.1f}\u00a0%"
+def _pct(x: Any, language: str = "en") -> str:
+    """A share with one decimal: ``12.3%`` (en), ``12,3 %`` (nb)."""
+    from .._i18n import format_percent
+
+    return "" if x is None else format_percent(float(x), language)
 
 
 def _words(value: Any) -> str:
@@ -143,13 +158,13 @@ def _instrument_titles() -> dict[str, Any]:
     return {t.id: t for t in instrument_types()}
 
 
-def _category_names() -> dict[str, str]:
+def _category_names(language: str) -> dict[str, str]:
     from .._catalogue import categories
 
-    return {c.id: c.name for c in categories()}
+    return {c.id: _tr(c.name, language) for c in categories()}
 
 
-def case_data(rec: Any, anchor: str) -> dict[str, Any]:
+def case_data(rec: Any, anchor: str, language: str = "en") -> dict[str, Any]:
     """What a case record shows for one recommendation, as plain data.
 
     ``rec`` is a :class:`~srpp.Recommendation`; its document (``to_dict()``) is the base, and
@@ -159,7 +174,7 @@ def case_data(rec: Any, anchor: str) -> dict[str, Any]:
     doc: dict[str, Any] = dict(rec.to_dict())
     contract = rec.contract
     titles = _instrument_titles()
-    cats = _category_names()
+    cats = _category_names(language)
     products = list(getattr(contract, "all_products", ()) or ())
     dfo: dict[str, str | None] = {}
     for tier in _TIERS:
@@ -229,7 +244,7 @@ def case_data(rec: Any, anchor: str) -> dict[str, Any]:
         "products": [
             {
                 "id": p.id,
-                "name": p.name,
+                "name": product_name(p, language),
                 "category": cats.get(p.category, p.category),
                 "source_url": p.source_url,
                 "source_version": p.source_version,
@@ -276,12 +291,13 @@ def _anchors(recs: Sequence[Any]) -> list[str]:
 
 def _page_common(title: str, language: str) -> dict[str, Any]:
     from .. import __version__
+    from .._i18n import format_date
 
     return {
         "title": title,
         "language": language,
         "version": __version__,
-        "generated": datetime.date.today().isoformat(),
+        "generated": format_date(datetime.date.today(), language),
         "tiers": _TIERS,
         "levels": _LEVELS,
     }
@@ -294,7 +310,9 @@ def recommendation_html(
 
     Args:
         recommendations: A :class:`~srpp.Recommendation` or several.
-        language: The page's language tag (``lang`` attribute).
+        language: ``"en"`` or ``"nb"`` (Norwegian bokmål): the page's words, numbers and
+            ``lang`` attribute. Reasons carry the figures of the contract and stay as the
+            recommendation gives them.
 
     Returns:
         The HTML document as text.
@@ -311,7 +329,7 @@ def recommendation_html(
     from .._model import Recommendation as _Rec
 
     recs = [recommendations] if isinstance(recommendations, _Rec) else list(recommendations)
-    cases = [case_data(r, a) for r, a in zip(recs, _anchors(recs), strict=True)]
+    cases = [case_data(r, a, language) for r, a in zip(recs, _anchors(recs), strict=True)]
     if len(cases) == 1 and cases[0]["name"]:
         title = cases[0]["name"]
     else:
@@ -332,7 +350,9 @@ def portfolio_html(portfolio: Any, *, language: str = "en") -> str:
 
     Args:
         portfolio: A :class:`~srpp.Portfolio`.
-        language: The page's language tag (``lang`` attribute).
+        language: ``"en"`` or ``"nb"`` (Norwegian bokmål): the page's words, numbers and
+            ``lang`` attribute. Reasons carry the figures of the contract and stay as the
+            recommendation gives them.
 
     Returns:
         The HTML document as text. Figures are NOK excluding VAT; shares are of the
@@ -344,7 +364,7 @@ def portfolio_html(portfolio: Any, *, language: str = "en") -> str:
     entries = list(portfolio)
     recs = [e.recommendation for e in entries]
     anchors = _anchors(recs)
-    cases = [case_data(r, a) for r, a in zip(recs, anchors, strict=True)]
+    cases = [case_data(r, a, language) for r, a in zip(recs, anchors, strict=True)]
     rows = []
     for e, case in zip(entries, cases, strict=True):
         rows.append({**e.to_dict(), "case": case})
@@ -467,9 +487,16 @@ def _chart_spend(
             label=label,
         )
         left = [a + b for a, b in zip(left, widths, strict=True)]
+    from .._i18n import format_decimal
+
+    def millions(x: float) -> str:
+        return format_decimal(round(x, 1), language, digits=1)
+
+    ticker = _require("matplotlib.ticker")
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda x, _pos: format_decimal(x, language)))
     for y, total in enumerate(left):
         ax.annotate(
-            f"{total:,.1f}",
+            millions(total),
             (total, y),
             xytext=(4, 0),
             textcoords="offset points",
@@ -485,7 +512,7 @@ def _chart_spend(
     desc = "; ".join(
         f"{k}: "
         + ", ".join(
-            f"{lab} {float(groups[k][key]) / 1e6:,.1f}"
+            f"{lab} {millions(float(groups[k][key]) / 1e6)}"
             for key, lab, _c, _h in styles
             if groups[k][key]
         )
