@@ -78,6 +78,12 @@ class TestEforms:
         assert n.document == {"id": "mobler-2026", "title": "Kontormøbler", "cpv": ["39130000"]}
         assert n.subtype == "E3" and n.date is None and n.declared == {}
 
+    def test_utf16_xml_with_its_byte_order_mark_is_read(self) -> None:
+        """XML may be UTF-16 when it says so; the notice reads the same."""
+        text = (HERE / "national-e3.xml").read_text("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+        (n,) = read_notices(text.encode("utf-16"), "u16.xml")
+        assert isinstance(n, Notice) and n.document["cpv"] == ["39130000"]
+
     def test_a_lot_without_a_value_stops_the_sum(self) -> None:
         """The sum of the lots is used only when every lot gives a value."""
         xml = (HERE / "cn-two-lots.xml").read_text("utf-8")
@@ -180,6 +186,8 @@ class TestOcds:
             ('{"ocid": "o-3", "tender": {"items": [{"classification": {"scheme": "CPV", "id": "99999998"}}]}}',
              "unknown CPV code '99999998'"),
             ("", "empty"),
+            ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+            ('{"ocid": "o-4", "n": ' + "9" * 5000 + "}", "not readable JSON"),
             ("hello", "neither eForms XML"),
             (b"{\"ocid\": \"\xff\"}", "not UTF-8"),
         ],

@@ -272,6 +272,8 @@ def read_notices(data: bytes, source: str) -> Iterator[Notice | InvalidNoticeErr
     from .ocds import read_ocds
 
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark (XML allows it)
+        head = data[:64].decode("utf-16", errors="ignore").lstrip("\ufeff \t\r\n")[:1].encode()
     if head == b"<":
         try:
             yield read_eforms(data, source)

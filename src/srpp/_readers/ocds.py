@@ -376,7 +376,7 @@ def _parse(data: bytes, source: str) -> Iterator[tuple[Any, int | None]]:
     except UnicodeDecodeError as exc:
         raise notice_error(source, f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     try:
-        yield json.loads(text), None
+        yield _loads(text, source), None
         return
     except json.JSONDecodeError as whole:
         lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
@@ -384,9 +384,22 @@ def _parse(data: bytes, source: str) -> Iterator[tuple[Any, int | None]]:
             raise notice_error(source, f"not valid JSON: {whole}") from None
     for n, line in lines:
         try:
-            yield json.loads(line), n
+            yield _loads(line, f"{source}:{n}"), n
         except json.JSONDecodeError as exc:
             raise notice_error(f"{source}:{n}", f"not valid JSON: {exc.msg}") from None
+
+
+def _loads(text: str, source: str) -> Any:
+    """JSON text as data; nesting too deep for Python and integers too long for it are
+    errors naming the file, not tracebacks."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise notice_error(source, "not readable: JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise notice_error(source, f"not readable JSON: {exc}") from None
 
 
 def read_ocds(data: bytes, source: str) -> Iterator[Notice | InvalidNoticeError]:
