@@ -281,3 +281,42 @@ class TestNamesAndDigests:
         """A fact of the same name read by another function changes the digest."""
         other = Fact("value", FactKind.MONEY, "value", is_drone_contract)
         assert srpp.default_rules().with_facts(other).digest != srpp.default_rules().digest
+
+
+class TestFriendlyConstructors:
+    def test_sequences_are_accepted_where_tuples_are_stored(self) -> None:
+        """Lists (and other iterables) become tuples; the values stay hashable and equal."""
+        laptops = srpp.product("laptops")
+        a = Contract(products=[laptops], value=Money(2_000_000), duration_months=12)
+        b = Contract(products=(laptops,), value=Money(2_000_000), duration_months=12)
+        assert a == b and a.products == (laptops,) and hash(a) == hash(b)
+        it = InstrumentType("x", "planning", "X", "x", sources=["s1", "s2"])
+        assert it.sources == ("s1", "s2") and InstrumentType("x", "planning", "X", "x", sources="s1").sources == ("s1",)
+        assert srpp.AttributeSpec("form", ["a", "b"]).choices == ("a", "b")
+        assert srpp.Catalogue([laptops]).products == (laptops,)
+        assert Fact("f", "choice", "f", is_drone_contract, choices=["a", "b"]).choices == ("a", "b")
+
+    def test_text_is_not_a_sequence_of_products(self) -> None:
+        """Contract(products="laptops") is refused by name, not split into letters."""
+        with pytest.raises(srpp.InvalidContractError, match="products: must be a sequence of products, got str"):
+            Contract(products="laptops", value=Money(1), duration_months=1)  # type: ignore[arg-type]
+
+    def test_money_reads_norwegian_amounts_through_the_one_parser(self) -> None:
+        """Money("1 000 000") is parse_amount's; "150.000" is refused with the way to write it."""
+        assert Money("1 000 000").amount == Money(1_000_000).amount
+        assert Money("1 000 000,50").amount == srpp.parse_amount("1000000.50")
+        with pytest.raises(srpp.InvalidContractError, match='value.amount: "150.000" is ambiguous.*write "150 000"'):
+            Money("150.000")
+
+
+class TestDistribution:
+    def test_the_distribution_name_is_srpp_norway_and_docs_never_install_srpp(self) -> None:
+        """The name srpp on the index is another project: no doc may tell users to install it."""
+        import tomllib
+
+        root = DOCS.parent
+        assert tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]["name"] == "srpp-norway"
+        wrong = re.compile(r"pip3? install(?:\s+-{1,2}[\w-]+(?:=\S+)?)*\s+['\"]?srpp(?:\[[^\]]*\])?['\"]?(?=\s|$|`)", re.M)
+        for page in [root / "README.md", *DOCS.glob("*.md")]:
+            assert not wrong.search(page.read_text("utf-8")), page.name
+        assert wrong.search("pip install --no-cache-dir srpp\n") and not wrong.search("pip install srpp-norway\n")

@@ -78,7 +78,7 @@ class TestCatalogues:
              "-w", str(tmp_path), str(ROOT)],
             check=True, capture_output=True,
         )  # fmt: skip
-        (wheel,) = tmp_path.glob("srpp-*.whl")
+        (wheel,) = tmp_path.glob("srpp_norway-*.whl")
         names = zipfile.ZipFile(wheel).namelist()
         assert "srpp/locale/nb/LC_MESSAGES/srpp.mo" in names
         assert not [n for n in names if n.endswith(".po")]

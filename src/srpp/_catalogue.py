@@ -27,6 +27,14 @@ __all__ = [
 ]
 
 
+def _products(value: Iterable[Product]) -> tuple[Product, ...]:
+    return tuple(value)
+
+
+def _categories(value: Iterable[Category]) -> tuple[Category, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Catalogue:
     """Products and their categories, looked up by id.
@@ -38,8 +46,8 @@ class Catalogue:
         categories: The categories the products belong to.
     """
 
-    products: tuple[Product, ...]
-    categories: tuple[Category, ...] = ()
+    products: tuple[Product, ...] = attrs.field(converter=_products)
+    categories: tuple[Category, ...] = attrs.field(default=(), converter=_categories)
 
     @functools.cached_property
     def _by_id(self) -> dict[str, Product]:

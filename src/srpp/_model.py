@@ -388,9 +388,29 @@ def period_problems(
     return problems
 
 
+def _products(value: Iterable[Product]) -> tuple[Product, ...]:
+    """Any sequence (or iterable) of products, stored as a tuple; text is left for the check."""
+    return value if isinstance(value, tuple | str | bytes) else tuple(value)
+
+
+def _cpv_codes(value: Iterable[CpvCode]) -> tuple[CpvCode, ...]:
+    return value if isinstance(value, tuple | str | bytes) else tuple(value)
+
+
+def _strs(value: Iterable[str]) -> tuple[str, ...]:
+    """A sequence of strings as a tuple; a lone string is one item, not its letters."""
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _specs(value: Iterable[AttributeSpec]) -> tuple[AttributeSpec, ...]:
+    return tuple(value)
+
+
 def _check_products(instance: Contract, attribute: Any, products: tuple[Product, ...]) -> None:
     if not isinstance(products, tuple):
-        raise InvalidContractError([Problem("products", "must be a tuple of products")])
+        raise InvalidContractError(
+            [Problem("products", f"must be a sequence of products, got {type(products).__name__}")]
+        )
     for i, p in enumerate(products):
         if not isinstance(p, Product):
             raise InvalidContractError([Problem(f"products[{i}]", f"must be a Product, got {p!r}")])
@@ -468,7 +488,7 @@ class Contract:
             for the day of the evaluation.
     """
 
-    products: tuple[Product, ...] = attrs.field(validator=_check_products)
+    products: tuple[Product, ...] = attrs.field(converter=_products, validator=_check_products)
     value: Money | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Money))
     )
@@ -480,7 +500,7 @@ class Contract:
     risk_overrides: RiskProfile = RiskProfile()
     id: str | None = None
     title: str | None = None
-    cpv: tuple[CpvCode, ...] = ()
+    cpv: tuple[CpvCode, ...] = attrs.field(default=(), converter=_cpv_codes)
     duration_days: int | None = attrs.field(default=None, validator=_check_duration)
     start_date: datetime.date | None = attrs.field(default=None, validator=_check_date)
     end_date: datetime.date | None = attrs.field(default=None, validator=_check_date)
@@ -626,7 +646,7 @@ class AttributeSpec:
     """
 
     name: str
-    choices: tuple[str, ...]
+    choices: tuple[str, ...] = attrs.field(converter=_strs)
 
     @property
     def default(self) -> str:
@@ -652,8 +672,8 @@ class InstrumentType:
     phase: Phase = attrs.field(converter=Phase)
     title: str
     summary: str
-    sources: tuple[str, ...] = ()
-    attributes: tuple[AttributeSpec, ...] = ()
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    attributes: tuple[AttributeSpec, ...] = attrs.field(default=(), converter=_specs)
 
 
 @attrs.frozen

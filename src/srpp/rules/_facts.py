@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +35,10 @@ class FactKind(enum.Enum):
         return self in (FactKind.LEVEL, FactKind.MONEY, FactKind.NUMBER)
 
 
+def _choices(value: Iterable[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 @attrs.frozen
 class Fact:
     """A fact that rules can test, with the function that reads it from a contract.
@@ -59,7 +63,7 @@ class Fact:
     kind: FactKind = attrs.field(converter=FactKind)
     label: str
     extract: Callable[[Contract], Any] = attrs.field(eq=False, repr=False)
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = attrs.field(default=(), converter=_choices)
     description: str = ""
     unit: str = ""
     label_false: str = ""
