@@ -34,6 +34,11 @@ class TestProvenance:
         assert p["policy"] == {}
         assert p["date"] == datetime.date.today().isoformat()
 
+    def test_the_date_is_the_contracts_date_when_it_gives_one(self) -> None:
+        """A contract dated 2026-01-15 is judged, and recorded, for that day."""
+        r = srpp.recommend({**DOC, "date": "2026-01-15"})
+        assert r.to_dict()["provenance"]["date"] == "2026-01-15"
+
     def test_the_policy_lists_only_values_that_differ(self) -> None:
         """A policy value equal to the rule set's own is not a difference."""
         own = default_rules().parameter("act_threshold").value

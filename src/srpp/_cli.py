@@ -335,7 +335,7 @@ def parser() -> argparse.ArgumentParser:
                    help="a contract document, a JSON list of them, or JSON Lines; - for stdin")  # fmt: skip
     r.add_argument("--example", metavar="NAME", help="use a shipped example (see: srpp examples)")
     r.add_argument("--format", choices=(*formats, "html"), default="text",
-                   help="html: one self-contained page (the case record), needs srpp[html]")  # fmt: skip
+                   help="html: one self-contained page (the case record), needs the srpp-norway[html] extra")  # fmt: skip
     r.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     r.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
     r.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
@@ -347,7 +347,7 @@ def parser() -> argparse.ArgumentParser:
                     help="contract documents: a JSON list or JSON Lines; - for stdin")  # fmt: skip
     po.add_argument("--example", metavar="NAME", help="use a shipped example plan (plan-2027)")
     po.add_argument("--format", choices=(*formats, "csv", "html"), default="text",
-                    help="html: one self-contained page with charts, needs srpp[html]")  # fmt: skip
+                    help="html: one self-contained page with charts, needs the srpp-norway[html] extra")  # fmt: skip
     po.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     po.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
     po.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")

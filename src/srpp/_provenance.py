@@ -99,5 +99,5 @@ def provenance(rs: RuleSet, policy: Policy, contract: Contract) -> Provenance:
         if policy.values
         else ()
     )
-    date = getattr(contract, "date", None) or datetime.date.today()
+    date = contract.date or datetime.date.today()
     return _made(__version__, rs.name, rs.digest, values, own, date)
