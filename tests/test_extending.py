@@ -320,3 +320,8 @@ class TestDistribution:
         for page in [root / "README.md", *DOCS.glob("*.md")]:
             assert not wrong.search(page.read_text("utf-8")), page.name
         assert wrong.search("pip install --no-cache-dir srpp\n") and not wrong.search("pip install srpp-norway\n")
+        # an extra that pulls in "srpp[...]" would install the unrelated project of that name
+        project = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]
+        for extra, requirements in project["optional-dependencies"].items():
+            for requirement in requirements:
+                assert not re.match(r"srpp\s*(\[|$|[<>=!~;])", requirement), (extra, requirement)
