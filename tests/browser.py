@@ -256,6 +256,7 @@ def screenshots(folder: str) -> None:
     pages = {
         "case-record.png": recommendation_html(srpp.recommend(doc("laptop-framework", "examples"))),
         "portfolio.png": portfolio_html(srpp.prioritise(doc("plan-2027", "portfolios"))),
+        "screening.png": srpp.screen_html(srpp.screen("tests/notices")),  # run from the repo
     }
     out = pathlib.Path(folder)
     with tempfile.TemporaryDirectory() as tmp, browser() as b:

@@ -62,7 +62,7 @@ from ._recommend import recommend
 from ._readers.notices import Notice
 from ._screen import ScreenRow, screen
 from ._schema import contract_schema
-from ._writers.html import MissingExtraError, portfolio_html, recommendation_html
+from ._writers.html import MissingExtraError, portfolio_html, recommendation_html, screen_html
 from .rules import Policy, RuleSet, default_rules
 
 __all__ = [
@@ -118,6 +118,7 @@ __all__ = [
     "recommend_many",
     "recommendation_html",
     "screen",
+    "screen_html",
 ]
 
 __version__ = "0.1.0"

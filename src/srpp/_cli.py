@@ -211,6 +211,12 @@ def cmd_screen(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     rules = _load_rules(args.rules, policy)
     rates = Policy(exchange_rates=policy.exchange_rates)  # values are in ``rules`` already
     fmt = args.format
+    if fmt == "html":
+        from ._writers.html import screen_html
+
+        rows = list(screen(args.paths, rules=rules, policy=rates))
+        out.write(screen_html(rows, language=args.lang))
+        return _screen_status(len(rows), sum(1 for r in rows if not r.ok), err)
     head = {"json": "[", "csv": rows_out.csv_header(), "markdown": rows_out.markdown_header()}
     out.write(head.get(fmt, ""))
     total = bad = 0
@@ -232,6 +238,10 @@ def cmd_screen(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         out.flush()
     if fmt == "json":
         out.write("\n]\n" if total else "]\n")
+    return _screen_status(total, bad, err)
+
+
+def _screen_status(total: int, bad: int, err: IO[str]) -> int:
     if total == 0:
         print("srpp: no notices found (folders are searched for .xml, .json, .jsonl, .ndjson)", file=err)
         return EXIT_BAD_INPUT
@@ -360,7 +370,9 @@ def parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("screen", help="screen published notices (eForms XML, OCDS JSON)")
     sc.add_argument("paths", nargs="+", metavar="PATH",
                     help="notice files or folders of them; - for standard input")  # fmt: skip
-    sc.add_argument("--format", choices=("text", "json", "jsonl", "csv", "markdown"), default="text")
+    sc.add_argument("--format", choices=("text", "json", "jsonl", "csv", "markdown", "html"),
+                    default="text", help="html: one self-contained page (gathers every row first)")  # fmt: skip
+    sc.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     sc.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
     sc.add_argument("--policy", metavar="FILE",
                     help="a policy file: parameters, and exchange_rates for notices not in NOK")  # fmt: skip

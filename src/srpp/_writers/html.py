@@ -33,7 +33,7 @@ from .._errors import SrppError
 from .._words import product_name
 from .._model import Recommendation
 
-__all__ = ["MissingExtraError", "portfolio_html", "recommendation_html"]
+__all__ = ["MissingExtraError", "portfolio_html", "recommendation_html", "screen_html"]
 
 _TIERS = ("raw_material", "component", "assembly")
 _LEVELS = ("low", "medium", "medium_high", "high", "very_high")
@@ -258,7 +258,22 @@ def case_data(rec: Any, anchor: str, language: str = "en") -> dict[str, Any]:
         "value": c.get("value"),
         "value_nok": getattr(getattr(contract, "value", None), "nok", None),
         "provenance_items": list(_flatten(doc.get("provenance"))),
+        "notice_terms": _notice_terms(doc.get("notice_codes")),
     }
+
+
+def _notice_terms(codes: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``[("BT-06", [("soc-obj", "Fulfilment of social objectives")]), ...]`` from the
+    recommendation's ``notice_codes`` (business terms are the keys that hold lists)."""
+    if not isinstance(codes, Mapping):
+        return []
+    found = codes.get("labels")
+    labels: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    return [
+        (str(term), [(str(c), str(labels.get(c) or "")) for c in values])
+        for term, values in codes.items()
+        if isinstance(values, list | tuple) and values
+    ]
 
 
 def _flatten(value: Any, prefix: str = "") -> Iterable[tuple[str, str]]:
@@ -274,12 +289,12 @@ def _flatten(value: Any, prefix: str = "") -> Iterable[tuple[str, str]]:
         yield prefix, str(value)
 
 
-def _anchors(recs: Sequence[Any]) -> list[str]:
+def _anchors(recs: Sequence[Any], prefix: str = "case") -> list[str]:
     seen: set[str] = set()
     out = []
     for n, r in enumerate(recs, 1):
         ident = getattr(r.contract, "id", None)
-        base = f"case-{_slug(ident)}" if ident else f"case-{n}"
+        base = f"{prefix}-{_slug(ident)}" if ident else f"{prefix}-{n}"
         anchor, k = base, 1
         while anchor in seen:
             k += 1
@@ -394,6 +409,51 @@ def portfolio_html(portfolio: Any, *, language: str = "en") -> str:
             figures=figures,
             charts=charts,
         )
+    )
+
+
+def screen_html(rows: Iterable[Any], *, language: str = "en") -> str:
+    """The screening of published notices as one self-contained HTML page.
+
+    Args:
+        rows: :class:`srpp.ScreenRow` values, as :func:`srpp.screen` yields them; the page
+            holds them all, so they are gathered first.
+        language: ``"en"`` or ``"nb"`` (Norwegian bokmål).
+
+    Returns:
+        The HTML document as text: figures, a row per notice with the eForms codes a lot
+        lacks (or why the notice could not be judged), and a case record per judged notice.
+
+    Raises:
+        MissingExtraError: Jinja2 is not installed (install ``srpp[html]``).
+    """
+    items = list(rows)
+    judged = [r for r in items if getattr(r, "recommendation", None) is not None]
+    anchors = iter(_anchors([r.recommendation for r in judged], prefix="notice"))
+    cases = []
+    views = []
+    for r in items:
+        doc = r.to_dict()
+        case = None
+        if r.recommendation is not None:
+            case = case_data(r.recommendation, next(anchors), language)
+            notice = doc.get("notice") or {}
+            case["name"] = notice.get("title") or notice.get("id") or case["name"]
+            cases.append(case)
+        views.append(
+            {"doc": doc, "notice": doc.get("notice") or {}, "error": doc.get("error"), "case": case}
+        )
+    figures = {
+        "notices": len(items),
+        "high_risk": sum(1 for v in views if not v["error"] and v["doc"].get("high_risk") is True),
+        "unknown": sum(1 for v in views if not v["error"] and v["doc"].get("high_risk") is None),
+        "gaps": sum(1 for v in views if not v["error"] and v["doc"].get("gap")),
+        "errors": sum(1 for v in views if v["error"]),
+    }
+    return str(
+        _environment(language)
+        .get_template("screen.html")
+        .render(**_page_common("", language), rows=views, cases=cases, figures=figures)
     )
 
 
