@@ -168,6 +168,13 @@ class TestOcds:
         assert screens.document["value"] == {"amount": 5_000_000, "currency": "NOK"}
         assert screens.document["duration_days"] == 1461
 
+    def test_a_bare_record_is_read(self) -> None:
+        """A record on its own (not in a package): its embedded releases are compiled."""
+        pkg = json.loads((HERE / "record-package.json").read_text("utf-8"))
+        (n,) = read_notices(json.dumps(pkg["records"][1]).encode(), "record.json")
+        assert isinstance(n, Notice) and n.document["value"] == {"amount": 120_000, "currency": "NOK"}
+        assert n.source == "record.json"
+
     def test_a_json_array_of_releases_is_read_too(self) -> None:
         """A bare JSON list of releases is read like a package."""
         doc = json.loads((HERE / "release.json").read_text("utf-8"))

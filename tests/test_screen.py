@@ -7,7 +7,6 @@ import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -31,7 +30,7 @@ def shared_notices() -> Path | None:
     return None
 
 
-def run(*argv: str, stdin: str | None = None, monkeypatch: Any = None) -> tuple[int, str, str]:
+def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(argv), out, err)
     return code, out.getvalue(), err.getvalue()
@@ -130,6 +129,17 @@ class TestCommand:
         rows = json.loads(out)
         assert len(rows) == 2 and "error" not in rows[0] and "not OCDS" in rows[1]["error"]
         assert "1 of 2 notices" in err
+
+    def test_rules_file_screens_with_another_rule_set(self, tmp_path: Path) -> None:
+        """--rules: a rule file that removes the clauses leaves no codes and no gap."""
+        rules = tmp_path / "no-clauses.toml"
+        rules.write_text('extends = "srpp-default"\n'
+                         'remove = ["contract-clauses", "contract-clauses-priority"]\n')
+        code, out, err = run("screen", str(HERE / "cn-two-lots.xml"), "--format", "json",
+                             "--rules", str(rules))  # fmt: skip
+        assert code == 0, err
+        (row,) = json.loads(out)
+        assert row["notice_codes"] is None and row["gap"] == []
 
     def test_standard_input(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """`-` reads one notice file from standard input."""
