@@ -50,25 +50,28 @@ class Browser:
     def __init__(self, binary: str, profile: str) -> None:
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
-        # keep both child ends away from 3 and 4 before moving them there in the child
+        # keep both child ends away from 3 and 4; bash (which, unlike dash, takes
+        # descriptors above 9) moves them there for Chromium (no
+        # preexec_fn: forking a process that runs threads is deprecated from Python 3.12)
         a = fcntl.fcntl(to_child_r, fcntl.F_DUPFD, 10)
         b = fcntl.fcntl(from_child_w, fcntl.F_DUPFD, 10)
         os.close(to_child_r)
         os.close(from_child_w)
-
-        def child() -> None:  # pragma: no cover - runs in the child process
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
+        script = f'exec "$0" "$@" 3<&{a} 4>&{b} {a}<&- {b}>&-'
         self.proc = subprocess.Popen(
-            [binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            [
+                shutil.which("bash") or "/bin/bash",
+                "-c",
+                script,
+                binary,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                "about:blank",
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            # Python's own descriptors are not inheritable, so nothing else leaks; dup2 in the
-            # child makes 3 and 4 inheritable (pass_fds would insist they exist in the parent)
-            close_fds=False,
-            preexec_fn=child,
+            pass_fds=(a, b),
         )
         os.close(a)
         os.close(b)

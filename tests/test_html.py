@@ -209,9 +209,20 @@ class TestPortfolioPage:
         assert "Electronics and ICT" in text_of(svgs[0].find("desc"))
 
     def test_a_plan_with_unknown_values_still_renders(self) -> None:
-        """An empty plan or one entry: the page renders, the share is shown as a dash."""
+        """An empty plan, one entry, contracts at the planning stage (no value, no period,
+        risk unknown): the page renders and says what is not known."""
         p = srpp.Portfolio.rank([srpp.recommend(example("canteen-coffee"))])
         parse(portfolio_html(p))
+        planning = [
+            srpp.recommend({"id": "P-1", "products": ["laptops"]}),
+            srpp.recommend({"id": "P-2", "cpv": ["30192000-1"], "duration_days": 400}),
+            srpp.recommend({"id": "P-3", "cpv": ["44000000-0"], "value": {"amount": 1_000_000}}),
+        ]
+        root = parse(portfolio_html(srpp.Portfolio.rank(planning)))
+        body = text_of(root)
+        assert "Value not known" in body and "Duration not known" in body
+        assert "unknown" in text_of(root.find(".//table[@id='ranking-table']"))
+        assert len(root.findall(".//svg")) == 2
         empty = portfolio_html(srpp.Portfolio.rank([]))
         assert "chart-heat" not in empty
         parse(empty)

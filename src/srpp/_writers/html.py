@@ -61,7 +61,7 @@ def _require(module: str) -> Any:
     except ImportError:
         raise MissingExtraError(
             f"HTML output needs {module.split('.')[0]}: install srpp with the html extra "
-            "(pip install 'srpp[html]')"
+            "(pip install 'srpp-norway[html]')"
         ) from None
 
 
@@ -333,7 +333,7 @@ def recommendation_html(
         The HTML document as text.
 
     Raises:
-        MissingExtraError: Jinja2 is not installed (install ``srpp[html]``).
+        MissingExtraError: Jinja2 is not installed (install ``srpp-norway[html]``).
 
     >>> import srpp
     >>> page = recommendation_html(srpp.recommend({"id": "A-1", "products": ["laptops"],
@@ -374,7 +374,7 @@ def portfolio_html(portfolio: Any, *, language: str = "en") -> str:
         portfolio's high-risk spend (see :class:`~srpp.PortfolioEntry`).
 
     Raises:
-        MissingExtraError: Jinja2 or matplotlib is not installed (install ``srpp[html]``).
+        MissingExtraError: Jinja2 or matplotlib is not installed (install ``srpp-norway[html]``).
     """
     entries = list(portfolio)
     recs = [e.recommendation for e in entries]
@@ -425,7 +425,7 @@ def screen_html(rows: Iterable[Any], *, language: str = "en") -> str:
         lacks (or why the notice could not be judged), and a case record per judged notice.
 
     Raises:
-        MissingExtraError: Jinja2 is not installed (install ``srpp[html]``).
+        MissingExtraError: Jinja2 is not installed (install ``srpp-norway[html]``).
     """
     items = list(rows)
     judged = [r for r in items if getattr(r, "recommendation", None) is not None]
