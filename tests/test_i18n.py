@@ -186,3 +186,45 @@ def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(argv), out, err)
     return code, out.getvalue(), err.getvalue()
+
+
+class TestRecommendInNorwegian:
+    DOC = {"products": ["laptops", "monitors"], "value": {"amount": 24_000_000}, "duration_months": 48,
+           "market_maturity": "high"}  # fmt: skip
+
+    def test_reasons_cite_figures_the_norwegian_way(self) -> None:
+        """Amounts in reasons are Norwegian: 24 000 000 kr, at least 1 300 000 kr."""
+        import srpp
+
+        r = srpp.recommend(self.DOC, language="nb")
+        assert r.language == "nb" and r.to_dict()["language"] == "nb"
+        reason = r.get("contract-clauses").reason  # type: ignore[union-attr]
+        assert "24\u00a0000\u00a0000\u00a0kr" in reason and "NOK" not in reason
+
+    def test_an_unknown_language_is_refused(self) -> None:
+        """recommend(language="de") names the languages."""
+        import srpp
+
+        with pytest.raises(ValueError, match="en, nb"):
+            srpp.recommend(self.DOC, language="de")
+
+    def test_to_dict_in_another_language_says_how_to_get_it(self) -> None:
+        """The words are made by recommend; to_dict does not pretend to translate them."""
+        import srpp
+
+        r = srpp.recommend(self.DOC)
+        assert r.to_dict(language="en")["language"] == "en"
+        with pytest.raises(ValueError, match="language='nb'"):
+            r.to_dict(language="nb")
+
+    def test_recommend_many_in_norwegian_on_workers(self) -> None:
+        """The language travels to a worker process and back."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        import srpp
+
+        docs = [dict(self.DOC, duration_months=m) for m in (6, 12, 48)]
+        here = [srpp.recommend(d, language="nb") for d in docs]
+        with ProcessPoolExecutor(1) as pool:
+            there = list(srpp.recommend_many(docs, executor=pool, chunk_size=2, language="nb"))
+        assert there == here and {r.language for r in there} == {"nb"}

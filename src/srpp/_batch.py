@@ -46,6 +46,7 @@ def recommend_many(
     executor: Executor | None = ...,
     catalogue: Any = ...,
     chunk_size: int = ...,
+    language: str = ...,
     return_exceptions: Literal[False] = ...,
 ) -> Iterator[Recommendation]: ...
 
@@ -59,6 +60,7 @@ def recommend_many(
     executor: Executor | None = ...,
     catalogue: Any = ...,
     chunk_size: int = ...,
+    language: str = ...,
     return_exceptions: bool,
 ) -> Iterator[Recommendation | SrppError]: ...
 
@@ -71,6 +73,7 @@ def recommend_many(
     executor: Executor | None = None,
     catalogue: Any = None,
     chunk_size: int = CHUNK_SIZE,
+    language: str = "en",
     return_exceptions: bool = False,
 ) -> Iterator[Recommendation] | Iterator[Recommendation | SrppError]:
     """Recommend for many contracts, yielding results in input order.
@@ -96,6 +99,7 @@ def recommend_many(
         executor: Where to evaluate; ``None`` evaluates here, one contract at a time.
         catalogue: Products that ids in documents refer to.
         chunk_size: Contracts per task sent to the executor (at least 1).
+        language: The language of the words, as for :func:`~srpp.recommend`.
         return_exceptions: Yield an invalid contract's :class:`~srpp.SrppError` in its
             place instead of raising it (and stopping).
 
@@ -110,7 +114,7 @@ def recommend_many(
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    kwargs = {"rules": rules, "policy": as_policy(policy), "catalogue": catalogue}
+    kwargs = {"rules": rules, "policy": as_policy(policy), "catalogue": catalogue, "language": language}
     if executor is None:
         return (_one(item, kwargs, return_exceptions) for item in contracts)
     return _on(executor, contracts, kwargs, chunk_size, return_exceptions)

@@ -13,7 +13,8 @@ import importlib_resources
 from . import __version__
 from ._catalogue import default_catalogue, instrument_aliases, instrument_types
 from ._readers.documents import product_to_dict
-from ._i18n import LANGUAGES, resolve_language
+from ._i18n import LANGUAGES, gettext, resolve_language
+from ._words import phase_word
 from ._errors import InvalidPolicyError, InvalidRuleSetError, SrppError, UnknownNameError, _ProblemsError
 from ._model import Recommendation
 from ._batch import recommend_many
@@ -83,11 +84,11 @@ def _progress(stream: IO[str], done: int, total: int) -> None:
 
 
 def _evaluate(
-    docs: list[Any], source: str, rules: RuleSet, policy: Policy, err: IO[str]
+    docs: list[Any], source: str, rules: RuleSet, policy: Policy, err: IO[str], language: str = "en"
 ) -> Iterator[tuple[int, Recommendation | None, list[str]]]:
     many = len(docs) > 1
     show = many and len(docs) >= 200 and err.isatty()
-    results = recommend_many(docs, rules=rules, policy=policy, return_exceptions=True)
+    results = recommend_many(docs, rules=rules, policy=policy, return_exceptions=True, language=language)
     for n, (doc, result) in enumerate(zip(docs, results, strict=True)):
         if isinstance(result, Recommendation):
             yield n, result, []
@@ -149,7 +150,7 @@ def _recommendations(
         raise _BadInput([f"{source}: no contracts in the file"])
     bad = 0
     results = []
-    for _n, rec, problems in _evaluate(docs, source, rules, policy, err):
+    for _n, rec, problems in _evaluate(docs, source, rules, policy, err, args.lang):
         if rec is None:
             bad += 1
             for p in problems:
@@ -301,19 +302,22 @@ def cmd_instruments(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int
         except UnknownNameError as exc:
             raise _BadInput([str(exc)]) from None
         items = tuple(i for i in items if i.id in wanted)
+    lang = args.lang
     if args.format == "json":
         doc = [
-            {"id": i.id, "phase": i.phase.value, "title": i.title, "summary": i.summary,
-             "sources": list(i.sources)}  # fmt: skip
+            {"id": i.id, "phase": i.phase.value, "title": gettext(i.title, lang),
+             "summary": gettext(i.summary, lang), "sources": list(i.sources)}  # fmt: skip
             for i in items
         ]
         print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
         return EXIT_OK
     for i in items:
+        title, summary = gettext(i.title, lang), gettext(i.summary, lang)
+        phase = phase_word(i.phase, lang).lower()
         if args.format == "markdown":
-            print(f"- **{i.id}** ({i.phase.value}): {i.title}. {i.summary}", file=out)
+            print(f"- **{i.id}** ({phase}): {title}. {summary}", file=out)
         else:
-            print(f"{i.id} [{i.phase.value}]\n  {i.title}\n  {i.summary}\n", file=out)
+            print(f"{i.id} [{phase}]\n  {title}\n  {summary}\n", file=out)
     return EXIT_OK
 
 

@@ -789,6 +789,7 @@ class Recommendation:
         provenance: The rule set, data, policy and date that produced it (``None`` only
             for a recommendation built by hand).
         overridden: The tiers where the buyer's assessment replaced DFØ's rating.
+        language: The language of its words (reasons, notes): ``"en"`` or ``"nb"``.
     """
 
     contract: Contract
@@ -801,6 +802,7 @@ class Recommendation:
     fired: tuple[str, ...] = ()
     provenance: Provenance | None = None
     overridden: tuple[Tier, ...] = ()
+    language: str = "en"
 
     def __contains__(self, instrument_id: object) -> bool:
         return any(i.id == instrument_id for i in self.instruments)
@@ -821,9 +823,27 @@ class Recommendation:
 
         return notice_codes()
 
-    def to_dict(self) -> dict[str, Any]:
-        """The recommendation document (see the docs for its format)."""
+    def to_dict(self, language: str | None = None) -> dict[str, Any]:
+        """The recommendation document (see the docs for its format).
+
+        Its words (reasons, notes) are in :attr:`language`, the language :func:`srpp.recommend`
+        made them in; ids, strengths, forms and codes are the same in every language.
+
+        Args:
+            language: ``None``, or the recommendation's own language (a check for callers that
+                need a particular one).
+
+        Raises:
+            ValueError: ``language`` is not the recommendation's; its words are made when it
+                is recommended, so ask :func:`srpp.recommend` for them in that language.
+        """
+        if language is not None and language != self.language:
+            raise ValueError(
+                f"this recommendation's words are in {self.language!r}, not {language!r}: "
+                f"recommend it with language={language!r} for them"
+            )
         return {
+            "language": self.language,
             "contract": self.contract.to_dict(),
             "risk": self.risk.to_dict(),
             "high_risk": self.high_risk,

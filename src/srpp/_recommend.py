@@ -13,6 +13,7 @@ import attrs
 
 from ._cache import WeakCache
 from ._provenance import provenance
+from ._i18n import LANGUAGES, N_, format_decimal, format_money, gettext, resolve_language, yes_no
 from ._model import (
     Contract,
     Instrument,
@@ -23,6 +24,7 @@ from ._model import (
     RiskLevel,
     Strength,
 )
+from ._words import level_word, strength_word, translator
 from .rules import default_rules
 from .rules._check import walk
 from .rules._engine import MAX_CLASSES, Compiled, compiled
@@ -46,34 +48,35 @@ _TESTS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt,
     "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }  # fmt: skip
-_OP_WORDS = {">=": "at least", ">": "above", "<=": "at most", "<": "below", "!=": "not", "==": ""}
+_OP_WORDS = {">=": N_("at least"), ">": N_("above"), "<=": N_("at most"), "<": N_("below"),
+             "!=": N_("not"), "==": ""}
 _BRACES = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
-def _show(fact: Fact, value: Any) -> str:
-    """A fact value in words, as a reason cites it."""
+def _show(fact: Fact, value: Any, language: str = "en") -> str:
+    """A fact value in words, as a reason cites it, in ``language``."""
     if isinstance(value, RiskLevel):
-        return value.label
+        return level_word(value, language)
     if fact.kind is FactKind.MONEY:
-        ore = int(Decimal(value) * 100)
-        kroner, rest = divmod(ore, 100)
-        return f"NOK {kroner:,}" + (f".{rest:02d}" if rest else "")
+        return format_money(Decimal(value).quantize(Decimal("0.01")), language)
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    return f"{value} {fact.unit}".strip()
+        return yes_no(value, language)
+    if isinstance(value, str) and fact.kind is FactKind.CHOICE:
+        return gettext(value.replace("_", " "), language)
+    return f"{value} {gettext(fact.unit, language)}".strip()
 
 
-_LEVEL_WORDS = {level._value_: level.label for level in RiskLevel}
-
-
-def _shower(fact: Fact) -> Callable[[Any], str]:
+def _shower(fact: Fact, language: str = "en") -> Callable[[Any], str]:
     """A function giving "label is value" for a fact, as reasons cite it (like :func:`_show`,
     with the common types first)."""
-    prefix = f"{fact.label} is "
+    before, _, after = gettext(N_("{fact} is {value}"), language).partition("{value}")
+    before = before.replace("{fact}", gettext(fact.label, language))
+    after = after.replace("{fact}", gettext(fact.label, language))
+    levels = {level._value_: level_word(level, language) for level in RiskLevel}
 
     def show(value: Any) -> str:
-        words = _LEVEL_WORDS.get(value._value_) if type(value) is RiskLevel else None
-        return prefix + (words if words is not None else _show(fact, value))
+        words = levels.get(value._value_) if type(value) is RiskLevel else None
+        return before + (words if words is not None else _show(fact, value, language)) + after
 
     return show
 
@@ -100,7 +103,9 @@ class _Plan:
     lets both go when the caller drops the rule set.
     """
 
-    def __init__(self, rs: RuleSet) -> None:
+    def __init__(self, rs: RuleSet, language: str = "en") -> None:
+        self.language = language
+        _ = self._ = translator(language)
         self.engine: Compiled = compiled(rs)
         self.facts = {f.name: f for f in rs.facts}
         self.params = {p.name: p for p in rs.parameters}
@@ -108,11 +113,11 @@ class _Plan:
         # attribute -> its choices, weakest first, per instrument type
         self.choices = {i.id: {a.name: a.choices for a in i.attributes} for i in rs.instruments}
         self.rules = rs.rules
-        self.derived_labels = {name: d.label for name, d in rs.derived.items()}
+        self.derived_labels = {name: _(d.label) for name, d in rs.derived.items()}
         self.absent_notes = [
-            (name, self._fill(d.absent_note)) for name, d in rs.derived.items() if d.absent_note
+            (name, self._fill(_(d.absent_note))) for name, d in rs.derived.items() if d.absent_note
         ]
-        self.notes = tuple(self._fill(n) for n in rs.notes)
+        self.notes = tuple(self._fill(_(n)) for n in rs.notes)
         # per rule: the derived fact it concludes, or (instrument, strength, its rank,
         # ((attribute, index of the choice), ...)) for a recommendation, and its sources
         self.derives: list[str | None] = []
@@ -142,14 +147,14 @@ class _Plan:
                     fact = self.facts[cond.fact]
                     raw = self.params[cond.param].value if cond.param is not None else cond.value
                     constant = fact.decode(raw)
-                    words = _OP_WORDS[cond.op]
-                    suffix = f" ({words} {_show(fact, constant)})" if words else ""
+                    words = _(_OP_WORDS[cond.op])
+                    suffix = f" ({words} {_show(fact, constant, language)})" if words else ""
                     self.compares[cond] = (fact.encode_constant(raw), constant, suffix)
         self.explainers = [self._explainer(rule.when) for rule in rs.rules]
         self.extractors = [(f.name, f.extract) for f in self.engine.facts]
         self.fact_names = tuple(f.name for f in self.engine.facts)
         self.decisions: dict[tuple[Any, ...], _Decision] = {}
-        self.shows = {f.name: _shower(f) for f in self.engine.facts}
+        self.shows = {f.name: _shower(f, language) for f in self.engine.facts}
 
     def _fill(self, text: str) -> str:
         def value(m: re.Match[str]) -> str:
@@ -157,7 +162,9 @@ class _Plan:
             if p is None:
                 return m.group(0)
             if p.kind == "money":
-                return f"{p.value:,}"
+                return format_decimal(Decimal(str(p.value)), self.language, digits=0)
+            if p.kind == "level":
+                return level_word(RiskLevel(p.value), self.language)
             return str(p.value).replace("_", " ")
 
         return _BRACES.sub(value, text)
@@ -204,7 +211,7 @@ class _Plan:
         if isinstance(cond, Holds):
             name = cond.fact
             if name not in self.derived_labels:
-                label = [self.facts[name].label]
+                label = [self._(self.facts[name].label)]
                 return lambda out: label
 
             def derived(out: _Outcome) -> list[str]:
@@ -215,8 +222,11 @@ class _Plan:
 
             return derived
         if isinstance(cond, Recommended):
-            iid = cond.instrument
-            return lambda out: [f"{iid} is recommended ({out.strengths[iid].value})"]
+            iid, language = cond.instrument, self.language
+            said = self._(N_("{instrument} is recommended ({strength})"))
+            return lambda out: [
+                said.format(instrument=iid, strength=strength_word(out.strengths[iid], language))
+            ]
         assert isinstance(cond, Compare)
         fact = self.facts[cond.fact]
         _, constant, suffix = self.compares[cond]
@@ -239,13 +249,15 @@ class _Plan:
         for i in out.fired:  # the first fired rule deriving the fact explains it
             if self.derives[i] == name:
                 inner = self.explainers[i](out)
-                return [f"{label} because {' and '.join(inner)}"] if inner else [label]
+                and_ = self._(N_("and"))
+                joined = f" {and_} ".join(inner)
+                return [self._(N_("{label} because {facts}")).format(label=label, facts=joined)] if inner else [label]
         return [label]
 
     def reason(self, i: int, out: _Outcome) -> str:
         """The reason of rule ``i``, citing the facts that made it fire."""
         phrases = self.explainers[i](out)
-        text = self.rules[i].reason
+        text = self._(self.rules[i].reason)
         return f"{text} ({'; '.join(phrases)})" if phrases else text
 
     def recommend(self, contract: Contract, provenance: Provenance | None = None) -> Recommendation:
@@ -283,6 +295,7 @@ class _Plan:
             fired=decision.fired,
             provenance=provenance,
             overridden=contract.overridden,
+            language=self.language,
         )
 
     def notes_for(
@@ -291,33 +304,33 @@ class _Plan:
         """The notes of a contract with CPV codes or at the planning stage."""
         notes = list(self.notes)
         notes += [
-            _NOTES["unrated_cpv"].format(code=c.code, label=c.label, reason=c.reason)
+            self._(_NOTES["unrated_cpv"]).format(code=c.code, label=c.label, reason=self._(c.reason))
             for c in contract.unrated
         ]
         if high_risk is None:
-            notes.append(_NOTES["risk_unknown"])
+            notes.append(self._(_NOTES["risk_unknown"]))
         notes += self.planning_notes(contract)
         # "no tier at the level" would read as "not high-risk": not while the risk is unknown
         absent = [n for name, n in decision.absent if not (name == "high_risk" and high_risk is None)]
         notes += absent
         if not any_instrument and not absent and high_risk is not None:
-            notes.append(_NOTES["nothing"])
+            notes.append(self._(_NOTES["nothing"]))
         return tuple(notes)
 
     def planning_notes(self, contract: Contract) -> list[str]:
         """What is assumed for a value or a period not yet known, and what it would decide."""
         notes = []
         if contract.value is None:
-            decides = [self._fill(text) for name, text in _NOTES_VALUE_DECIDES if name in self.params]
-            note = _NOTES["value_unknown"]
+            decides = [self._fill(self._(text)) for name, text in _NOTES_VALUE_DECIDES if name in self.params]
+            note = self._(_NOTES["value_unknown"])
             if decides:
-                note += " " + _NOTES["value_decides"].format(what="; ".join(decides))
+                note += " " + self._(_NOTES["value_decides"]).format(what="; ".join(decides))
             notes.append(note)
         if contract.duration_months is None:
-            decides = [self._fill(text) for name, text in _NOTES_PERIOD_DECIDES if name in self.params]
-            note = _NOTES["period_unknown"]
+            decides = [self._fill(self._(text)) for name, text in _NOTES_PERIOD_DECIDES if name in self.params]
+            note = self._(_NOTES["period_unknown"])
             if decides:
-                note += " " + _NOTES["period_decides"].format(what="; ".join(decides))
+                note += " " + self._(_NOTES["period_decides"]).format(what="; ".join(decides))
             notes.append(note)
         return notes
 
@@ -368,7 +381,7 @@ class _Plan:
         absent = [(name, note) for name, note in self.absent_notes if name not in out.derived]
         notes += [note for _, note in absent]
         if not instruments and not absent:
-            notes.append(_NOTES["nothing"])
+            notes.append(self._(_NOTES["nothing"]))
         decision = _Decision(
             high_risk="high_risk" in out.derived,
             priority="priority" in out.derived,
@@ -391,31 +404,31 @@ class _Plan:
 # User-facing texts of the recommendation that do not come from the rule set, kept together
 # for translation. Braces name parameters of the rule set ({act_threshold}) or fields.
 _NOTES = {
-    "unrated_cpv": "CPV {code} ({label}): srpp has no risk data for it ({reason}), so it knows "
-    "nothing of its risk: assess it yourself before relying on this recommendation.",
-    "risk_unknown": "srpp has no risk data for part of this purchase, and nothing known makes it "
+    "unrated_cpv": N_("CPV {code} ({label}): srpp has no risk data for it ({reason}), so it knows "
+    "nothing of its risk: assess it yourself before relying on this recommendation."),
+    "risk_unknown": N_("srpp has no risk data for part of this purchase, and nothing known makes it "
     "high-risk, so srpp recommends no instruments yet. This is not a finding of low risk: assess "
     "the risk per supply-chain tier (raw material, component, assembly) and give your assessment "
-    "in risk_overrides, then ask again.",
-    "value_unknown": "The value is not known yet (planning stage), so srpp assumes the contract "
-    "is inside the Procurement Act and judges it on what is known.",
-    "value_decides": "The value will decide: {what}.",
-    "period_unknown": "The period is not known yet (planning stage), so srpp judges the priority "
-    "of the contract on its value alone.",
-    "period_decides": "The period will decide: {what}.",
-    "nothing": "No rule of the rule set recommends an instrument for this contract.",
+    "in risk_overrides, then ask again."),
+    "value_unknown": N_("The value is not known yet (planning stage), so srpp assumes the contract "
+    "is inside the Procurement Act and judges it on what is known."),
+    "value_decides": N_("The value will decide: {what}."),
+    "period_unknown": N_("The period is not known yet (planning stage), so srpp judges the priority "
+    "of the contract on its value alone."),
+    "period_decides": N_("The period will decide: {what}."),
+    "nothing": N_("No rule of the rule set recommends an instrument for this contract."),
 }
 _NOTES_VALUE_DECIDES = (
-    ("act_threshold", "whether the Procurement Act applies at all (below NOK {act_threshold} "
-     "excl. VAT srpp recommends no instruments)"),
-    ("priority_value", "whether it is a priority contract (NOK {priority_value} or more, "
-     "srpp's reading of DFØ's advice to focus on the highest values)"),
-    ("full_self_assessment_value", "which self-assessment form applies (the full form above "
-     "NOK {full_self_assessment_value})"),
+    ("act_threshold", N_("whether the Procurement Act applies at all (below NOK {act_threshold} "
+     "excl. VAT srpp recommends no instruments)")),
+    ("priority_value", N_("whether it is a priority contract (NOK {priority_value} or more, "
+     "srpp's reading of DFØ's advice to focus on the highest values)")),
+    ("full_self_assessment_value", N_("which self-assessment form applies (the full form above "
+     "NOK {full_self_assessment_value})")),
 )
 _NOTES_PERIOD_DECIDES = (
-    ("priority_duration", "whether it is a priority contract ({priority_duration} months or more, "
-     "srpp's reading of DFØ's advice to focus on the longest periods)"),
+    ("priority_duration", N_("whether it is a priority contract ({priority_duration} months or more, "
+     "srpp's reading of DFØ's advice to focus on the longest periods)")),
 )
 
 _MARK = "\x00"
@@ -448,8 +461,12 @@ class _Decision:
     cited: tuple[tuple[str, Callable[[Any], str]], ...]  # (fact, its figure in words) per fact cited
 
 
-_plan: WeakCache[RuleSet, _Plan] = WeakCache(_Plan)
-"""The plan of a rule set, made once and kept while the rule set lives."""
+_plans: dict[str, WeakCache[RuleSet, _Plan]] = {
+    language: WeakCache(functools.partial(_Plan, language=language)) for language in LANGUAGES
+}
+"""The plan of a rule set per language, made once and kept while the rule set lives (the
+plans of one rule set share its compiled engine)."""
+_plan = _plans["en"]
 
 
 @functools.lru_cache(maxsize=32)
@@ -474,6 +491,7 @@ def recommend(
     rules: RuleSet | None = None,
     policy: Policy | Mapping[str, Any] | None = None,
     catalogue: Any = None,
+    language: str = "en",
 ) -> Recommendation:
     """Recommend SRPP instruments for a contract, with the reason and sources for each.
 
@@ -485,10 +503,13 @@ def recommend(
             mapping like ``{"priority_value": 2000000}``), and exchange rates.
         catalogue: The products that ids in a document refer to; the shipped ones by
             default.
+        language: The language of the words (reasons, notes): ``"en"`` (the default) or
+            ``"nb"`` (Norwegian bokmål). Ids, strengths, forms and codes are the same in both.
 
     Raises:
         InvalidContractError: The document is not valid; every problem is listed.
         InvalidPolicyError: The policy names unknown parameters or gives bad values.
+        ValueError: ``language`` is not ``"en"`` or ``"nb"``.
 
     >>> r = recommend({"products": ["laptops"], "value": {"amount": 24_000_000},
     ...                "duration_months": 48, "market_maturity": "high"})
@@ -497,6 +518,8 @@ def recommend(
      ('contract-clauses', 'should'), ('selection-criterion', 'consider'),
      ('self-assessment', 'should')]
     """
+    if language not in _plans:
+        resolve_language(language)  # raises, naming the languages
     pol = as_policy(policy)
     given = default_rules() if rules is None else rules
     if not isinstance(given, RuleSet):
@@ -510,4 +533,4 @@ def recommend(
         raise TypeError(
             f"contract must be a srpp.Contract or a contract document, got {type(contract).__name__}"
         )
-    return _plan(rs).recommend(contract, provenance(given, pol, contract))
+    return _plans[language](rs).recommend(contract, provenance(given, pol, contract))

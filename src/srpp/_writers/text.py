@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from .._i18n import N_, format_decimal, format_money, format_percent, gettext, ngettext, yes_no
+from .._i18n import N_, format_date, format_decimal, format_money, format_percent, gettext, ngettext, yes_no
 from .._model import Phase, Product, Provenance, Recommendation, RiskLevel, Tier
 from .._words import (
     attribute_word,
@@ -153,12 +153,13 @@ def risk_text(rec: Recommendation, language: str = "en") -> str:
     return ", ".join(f"{tier_word(t, language)} {tier_text(rec, t, language)}" for t in Tier)
 
 
-def recommendation_text(rec: Recommendation, markdown: bool = False, language: str = "en") -> str:
+def recommendation_text(rec: Recommendation, markdown: bool = False, language: str | None = None) -> str:
     """A report a buyer reads: the contract, its risk, the instruments by phase, notes.
 
-    Headings, labels and values are in ``language`` (``"en"`` or ``"nb"``); reasons and notes
-    are as the recommendation carries them (:func:`srpp.recommend` makes them in a language).
+    In the recommendation's language (:func:`srpp.recommend` makes its reasons and notes in
+    one); ``language``, if given, must be that language.
     """
+    language = _language_of(rec, language)
     _ = translator(language)
     c = rec.contract
     name = " ".join(x for x in (c.id, c.title) if x) or _("Contract")
@@ -245,13 +246,22 @@ def provenance_lines(p: Provenance, markdown: bool = False, language: str = "en"
         (_("Rule set"), f"{p.rules} ({p.digest})"),
         (_("Data"), f"{listed}; {cpv.get('version', '?')}"),
         (_("Policy"), ", ".join(f"{k} = {v}" for k, v in p.policy) or _("the rule set's own values")),
-        (_("Date"), p.date.isoformat()),
+        (_("Date"), format_date(p.date, language)),
     ]
     title = _("Provenance")
     if markdown:
         return ["", f"### {title}\n", *(f"- **{k}:** {v}" for k, v in rows)]
     width = max(len(k) for k, _v in rows)
     return ["", title, "-" * len(title), *(f"{k + ':':<{width + 1}} {v}" for k, v in rows)]
+
+
+def _language_of(rec: Recommendation, language: str | None) -> str:
+    if language is not None and language != rec.language:
+        raise ValueError(
+            f"the recommendation's words are in {rec.language!r}, not {language!r}: "
+            f"recommend it with language={language!r} for a report in that language"
+        )
+    return rec.language
 
 
 def products_table(products: Iterable[Product], markdown: bool = False, language: str = "en") -> str:
