@@ -223,17 +223,19 @@ class _Plan:
             return derived
         if isinstance(cond, Recommended):
             iid, language = cond.instrument, self.language
-            said = self._(N_("{instrument} is recommended ({strength})"))
+            recommended = self._(N_("{instrument} is recommended ({strength})"))
             return lambda out: [
-                said.format(instrument=iid, strength=strength_word(out.strengths[iid], language))
+                recommended.format(instrument=iid, strength=strength_word(out.strengths[iid], language))
             ]
         assert isinstance(cond, Compare)
         fact = self.facts[cond.fact]
         _, constant, suffix = self.compares[cond]
 
         if fact.kind is FactKind.BOOL:  # a held test fixes the value: no figure to cite
-            said = {True: fact.label, False: fact.label_false or f"{fact.label} is no"}
-            return lambda out: [said[bool(out.values[fact.name])]]
+            label = self._(fact.label)
+            no = self._(N_("{fact} is {value}")).format(fact=label, value=yes_no(False, self.language))
+            held = {True: label, False: self._(fact.label_false) if fact.label_false else no}
+            return lambda out: [held[bool(out.values[fact.name])]]
 
         marked = _MARK + fact.name + _MARK
 
