@@ -232,9 +232,9 @@ class _Plan:
         _, constant, suffix = self.compares[cond]
 
         if fact.kind is FactKind.BOOL:  # a held test fixes the value: no figure to cite
-            label = self._(fact.label)
-            no = self._(N_("{fact} is {value}")).format(fact=label, value=yes_no(False, self.language))
-            held = {True: label, False: self._(fact.label_false) if fact.label_false else no}
+            bool_label = self._(fact.label)
+            no = self._(N_("{fact} is {value}")).format(fact=bool_label, value=yes_no(False, self.language))
+            held = {True: bool_label, False: self._(fact.label_false) if fact.label_false else no}
             return lambda out: [held[bool(out.values[fact.name])]]
 
         marked = _MARK + fact.name + _MARK
