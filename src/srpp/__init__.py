@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ._amount import parse_amount
 from ._batch import recommend_many
+from ._table import recommend_table
 from ._catalogue import (
     Catalogue,
     categories,
@@ -116,6 +117,7 @@ __all__ = [
     "products",
     "recommend",
     "recommend_many",
+    "recommend_table",
     "recommendation_html",
     "screen",
     "screen_html",

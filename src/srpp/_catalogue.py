@@ -35,7 +35,7 @@ def _categories(value: Iterable[Category]) -> tuple[Category, ...]:
     return tuple(value)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # validation looks converters up by catalogue
 class Catalogue:
     """Products and their categories, looked up by id.
 

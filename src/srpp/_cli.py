@@ -169,7 +169,46 @@ def _done(bad: int, total: int, source: str, err: IO[str]) -> int:
     return EXIT_OK
 
 
+def _recommend_parquet(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    """A Parquet table of contracts in, a table of results out (``-o`` a Parquet file, or
+    JSON Lines on the standard output); needs the ``srpp[arrow]`` extra."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise _BadInput(["reading Parquet needs pyarrow: pip install 'srpp[arrow]'"]) from None
+    from ._table import recommend_table
+
+    source = args.file
+    try:
+        table = pq.read_table(source)
+    except (OSError, ValueError) as exc:  # pyarrow's errors subclass these
+        raise _BadInput([f"{source}: cannot read Parquet: {exc}"]) from None
+    if table.num_rows == 0:
+        raise _BadInput([f"{source}: no contracts in the file"])
+    policy = Policy.load(args.policy) if args.policy else Policy()
+    results = recommend_table(table, rules=_load_rules(args.rules, policy), policy=policy)
+    errors = results.column("error").to_pylist()
+    ids = results.column("id").to_pylist() if "id" in results.column_names else [None] * len(errors)
+    for n, (problem, ident) in enumerate(zip(errors, ids, strict=True)):
+        if problem is not None:
+            label = f"contract #{n + 1}" + (f" ({ident!r})" if isinstance(ident, str) else "")
+            print(f"{source}: {label}: {problem}", file=err)
+    if args.output:
+        pq.write_table(results, args.output)
+    else:
+        for batch in results.to_batches(10_000):
+            for row in batch.to_pylist():
+                print(json.dumps(row, ensure_ascii=False), file=out)
+    return _done(sum(e is not None for e in errors), len(errors), source, err)
+
+
 def cmd_recommend(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    if args.file and args.file.endswith(".parquet"):
+        return _recommend_parquet(args, out, err)
+    if args.output:
+        raise _BadInput(["-o/--output writes the results of a Parquet input (FILE.parquet); "
+                         "for JSON, redirect the standard output"])  # fmt: skip
+
     def print_json(rec: Recommendation, total: int) -> None:
         doc = rec.to_dict()
         print(json.dumps(doc, ensure_ascii=False, indent=None if total > 1 else 2), file=out)
@@ -353,6 +392,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     r.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
     r.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
+    r.add_argument("-o", "--output", metavar="FILE.parquet",
+                   help="with a .parquet FILE: write the results table to this Parquet file "
+                        "(needs srpp[arrow])")  # fmt: skip
     _language_option(r)
     r.set_defaults(func=cmd_recommend)
 
