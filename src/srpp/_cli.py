@@ -169,9 +169,14 @@ def _done(bad: int, total: int, source: str, err: IO[str]) -> int:
     return EXIT_OK
 
 
+def _parquet_output(args: argparse.Namespace) -> bool:
+    output = getattr(args, "output", None)
+    return isinstance(output, str) and output.endswith(".parquet")
+
+
 def _recommend_parquet(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    """A Parquet table of contracts in, a table of results out (``-o`` a Parquet file, or
-    JSON Lines on the standard output); needs the ``srpp[arrow]`` extra."""
+    """A Parquet table of contracts in, a table of results out (``-o FILE.parquet``, or
+    JSON Lines on the output); needs the ``srpp[arrow]`` extra."""
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -193,8 +198,19 @@ def _recommend_parquet(args: argparse.Namespace, out: IO[str], err: IO[str]) -> 
         if problem is not None:
             label = f"contract #{n + 1}" + (f" ({ident!r})" if isinstance(ident, str) else "")
             print(f"{source}: {label}: {problem}", file=err)
-    if args.output:
-        pq.write_table(results, args.output)
+    if _parquet_output(args):
+        import os
+        import tempfile
+
+        folder = os.path.dirname(os.path.abspath(args.output))
+        fd, tmp = tempfile.mkstemp(prefix=".srpp-", suffix=".parquet", dir=folder)
+        os.close(fd)
+        try:  # written whole or not at all, like every --output
+            pq.write_table(results, tmp)
+            os.replace(tmp, args.output)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
     else:
         for batch in results.to_batches(10_000):
             for row in batch.to_pylist():
@@ -205,9 +221,8 @@ def _recommend_parquet(args: argparse.Namespace, out: IO[str], err: IO[str]) -> 
 def cmd_recommend(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if args.file and args.file.endswith(".parquet"):
         return _recommend_parquet(args, out, err)
-    if args.output:
-        raise _BadInput(["-o/--output writes the results of a Parquet input (FILE.parquet); "
-                         "for JSON, redirect the standard output"])  # fmt: skip
+    if _parquet_output(args):
+        raise _BadInput(["a Parquet --output needs a Parquet input (FILE.parquet)"])
 
     def print_json(rec: Recommendation, total: int) -> None:
         doc = rec.to_dict()
@@ -392,9 +407,6 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     r.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
     r.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
-    r.add_argument("-o", "--output", metavar="FILE.parquet",
-                   help="with a .parquet FILE: write the results table to this Parquet file "
-                        "(needs srpp[arrow])")  # fmt: skip
     _language_option(r)
     r.set_defaults(func=cmd_recommend)
 
@@ -494,7 +506,7 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[
         print(f"srpp: {exc}", file=err)
         return EXIT_BAD_INPUT
     try:
-        if getattr(args, "output", None):
+        if getattr(args, "output", None) and not _parquet_output(args):
             return _to_file(args, err)
         return int(args.func(args, out, err))
     except _BadInput as exc:

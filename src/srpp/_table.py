@@ -58,10 +58,12 @@ def recommend_table(
     document works too. A null is an absent field.
 
     Rows are grouped into decision classes: rows with the same non-numeric fields whose value
-    and duration fall alike against every constant of the rules share one evaluation, made
-    by :func:`~srpp.recommend` on the first row of the class (so validation and the engine
-    are those of ``recommend``). Rules whose facts srpp cannot compute from columns (facts
-    of your own) make every distinct row its own class instead; the results are the same.
+    and duration fall alike against every constant of the rules (or are both unknown) share
+    one evaluation, made by :func:`~srpp.recommend` on the first row of the class (so
+    validation and the engine are those of ``recommend``). srpp's own facts depend on value
+    and duration only through those places; with facts of your own, or ``currency``,
+    ``exchange_rate`` or ``date`` columns, every distinct row is its own class instead. The
+    results are the same either way.
 
     Returns:
         A ``pyarrow.Table`` with one row per input row, in order: ``id`` (if the input has
@@ -97,10 +99,9 @@ def recommend_table(
     # which numbers can be placed among the rules' constants column-wise
     places = dict(engine._places)
     by_extract = {f.extract: f.name for f in engine.facts}
-    known = {_facts._value, _facts._duration}
     columnwise = (
-        "currency" not in names and "exchange_rate" not in names
-        and all(f.extract in known or _profile_only(f) for f in engine.facts)
+        not {"currency", "exchange_rate", "date"} & set(names)
+        and all(f.extract.__module__ == _facts.__name__ for f in engine.facts)
     )  # fmt: skip
     numeric = [c for c in ("value", "duration_months") if columnwise and c in names]
     profile_cols = [c for c in names if c not in _SKIPPED and c not in numeric]
@@ -142,14 +143,6 @@ def recommend_table(
         except SrppError as exc:
             results.append(exc)
     return _results(pa, table, effective, results, pa.array(index, pa.int64()))
-
-
-def _profile_only(fact: _facts.Fact) -> bool:
-    """Whether a fact depends on nothing but the non-numeric fields (srpp's own facts)."""
-    return fact.extract in (
-        _facts.tier_raw_material, _facts.tier_component, _facts.tier_assembly,
-        _facts._highest, _facts._maturity, _facts._minerals, _facts._product_count,
-    )  # fmt: skip
 
 
 def _as_table(pa: Any, table: Any) -> Any:
