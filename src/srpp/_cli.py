@@ -176,11 +176,11 @@ def _parquet_output(args: argparse.Namespace) -> bool:
 
 def _recommend_parquet(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     """A Parquet table of contracts in, a table of results out (``-o FILE.parquet``, or
-    JSON Lines on the output); needs the ``srpp[arrow]`` extra."""
+    JSON Lines on the output); needs the ``srpp-norway[arrow]`` extra."""
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise _BadInput(["reading Parquet needs pyarrow: pip install 'srpp[arrow]'"]) from None
+        raise _BadInput(["reading Parquet needs pyarrow: pip install 'srpp-norway[arrow]'"]) from None
     from ._table import recommend_table
 
     source = args.file

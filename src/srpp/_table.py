@@ -1,6 +1,6 @@
 """``recommend_table``: columnar screening of an Apache Arrow table, one decision per class.
 
-Needs the optional extra ``srpp[arrow]`` (pyarrow). pyarrow is imported when the function
+Needs the optional extra ``srpp-norway[arrow]`` (pyarrow). pyarrow is imported when the function
 is called, so ``import srpp`` works without it.
 """
 
@@ -34,7 +34,7 @@ def _pyarrow() -> Any:
         import pyarrow.compute
     except ImportError:  # pragma: no cover - the test extra installs pyarrow
         raise SrppError(
-            "recommend_table needs pyarrow: install the extra with pip install 'srpp[arrow]'"
+            "recommend_table needs pyarrow: install the extra with pip install 'srpp-norway[arrow]'"
         ) from None
     return pyarrow
 
