@@ -498,6 +498,10 @@ def test_page_opens_offline_in_chromium_without_errors(
     assert _variance(top) > 300
     pdf = page.pdf()
     assert pdf.startswith(b"%PDF-")
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    cases = page.evaluate("document.querySelectorAll('section.case').length")
+    # printed, every case record after the first section starts on a page of its own
+    assert pages >= (cases + 1 if which != "case" else 2)
 
 
 def test_charts_are_visible_in_chromium(chrome: Any, tmp_path: Path, plan_page: str) -> None:
