@@ -6,6 +6,7 @@ import io
 import itertools
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -426,6 +427,25 @@ class TestCommandLine:
         assert marker in page and page.rstrip().endswith("</html>")
         assert f'<html lang="{language}">' in page
         assert list(tmp_path.iterdir()) == [target]
+
+    def test_without_the_extra_a_clear_error(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """No Jinja2 installed: one line naming the extra to install, exit status 2."""
+        from srpp._writers import html
+
+        html._environment.cache_clear()
+        monkeypatch.setitem(sys.modules, "jinja2", None)  # import jinja2 now raises ImportError
+        try:
+            err = io.StringIO()
+            argv = ["recommend", "--example", "laptop-framework", "--format", "html"]
+            assert main(argv, io.StringIO(), err) == 2
+            assert err.getvalue() == (
+                "srpp: HTML output needs jinja2: install srpp with the html extra "
+                "(pip install 'srpp-norway[html]')\n"
+            )
+            with pytest.raises(srpp.MissingExtraError):
+                srpp.recommendation_html(srpp.recommend(example("laptop-framework")))
+        finally:
+            html._environment.cache_clear()
 
     def test_output_to_a_missing_folder_is_a_clear_error(self, tmp_path: Path) -> None:
         err = io.StringIO()
