@@ -6,7 +6,7 @@ Each fenced block is run according to its language:
   a page Sphinx builds.
 - ``python``: executed.
 - ``toml`` / ``json`` / ``jsonl``: parsed (a JSON fragment of ``"key": value`` entries inside
-  braces, JSON Lines line by line), then read as what they show (a rule file, a policy, a
+  braces; JSON Lines, a ``json`` block marked as a ``.jsonl`` file, line by line), then read as what they show (a rule file, a policy, a
   contract document) by srpp itself.
 - ``console``: each ``$ srpp ...`` line is run with the installed ``srpp`` command, and the
   lines after it (if any) must match its output; a line ``...`` stands for any lines, and
@@ -161,15 +161,15 @@ def test_every_code_block_runs(block: Block, folder: Path) -> None:
     if lang == "toml":
         check_toml_or_json(block, tomllib.loads(block.body))
         return
+    if lang == "jsonl" or (lang == "json" and (block.file or "").endswith(".jsonl")):
+        for line in block.body.splitlines():
+            if line.strip():
+                check_toml_or_json(block, json.loads(line))
+        return
     if lang == "json":
         body = block.body.strip()
         # a fragment of a document ('"key": value' entries) is parsed inside braces
         check_toml_or_json(block, json.loads("{" + body + "}" if body.startswith('"') else body))
-        return
-    if lang == "jsonl":
-        for line in block.body.splitlines():
-            if line.strip():
-                check_toml_or_json(block, json.loads(line))
         return
     if lang == "console":
         chunks = re.split(r"^\$ ", block.body, flags=re.M)
