@@ -209,6 +209,20 @@ class TestPortfolioPage:
             assert s.find(".//style") is not None  # matplotlib's own style element
         assert "Electronics and ICT" in text_of(svgs[0].find("desc"))
 
+    def test_heat_map_of_a_large_plan_shows_the_first_contracts(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from srpp._writers import html
+
+        monkeypatch.setattr(html, "HEAT_MAP_ROWS", 3)
+        page = portfolio_html(srpp.prioritise(example("plan-2027", "portfolios")))
+        root = parse(page)
+        caption = text_of(root.findall(".//figcaption")[1])
+        assert caption.endswith("(the first 3 of 12 contracts)")
+        desc = text_of(root.find(".//svg[@id='chart-heat']/desc"))
+        assert desc.count("Raw material") == 3
+        assert len(root.find(".//table[@id='ranking-table']/tbody").findall("tr")) == 12
+
     def test_a_plan_with_unknown_values_still_renders(self) -> None:
         """An empty plan, one entry, contracts at the planning stage (no value, no period,
         risk unknown): the page renders and says what is not known."""
@@ -369,7 +383,7 @@ class TestNorwegian:
                 for _line, _func, message, _comments in babel_extract(
                     fh, ["gettext", "ngettext"], [], options
                 ):
-                    key = message if isinstance(message, str) else tuple(message)[0]
+                    key = message if isinstance(message, str) else next(iter(message))
                     seen += 1
                     entry = catalog.get(key)
                     text = entry.string if entry is not None else None

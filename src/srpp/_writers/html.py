@@ -30,12 +30,15 @@ from decimal import Decimal
 from typing import Any
 
 from .._errors import SrppError
-from .._words import product_name
 from .._model import Recommendation
+from .._words import product_name
 
 __all__ = ["MissingExtraError", "portfolio_html", "recommendation_html", "screen_html"]
 
 _TIERS = ("raw_material", "component", "assembly")
+#: The heat map shows at most this many contracts, the first in rank order; the case records
+#: give every contract's risk per tier.
+HEAT_MAP_ROWS = 60
 _LEVELS = ("low", "medium", "medium_high", "high", "very_high")
 # A sequential palette from light to dark (ColorBrewer YlOrRd, 5 classes); every cell of the
 # heat map also carries its level in words, so colour is never the only cue.
@@ -397,7 +400,8 @@ def portfolio_html(portfolio: Any, *, language: str = "en") -> str:
     }
     charts = {
         "spend": _chart_spend(entries, cases, "chart-spend", language) if rows else None,
-        "heat": _chart_heat(rows, "chart-heat", language) if rows else None,
+        "heat": _chart_heat(rows[:HEAT_MAP_ROWS], "chart-heat", language) if rows else None,
+        "heat_rows": min(len(rows), HEAT_MAP_ROWS),
     }
     return str(
         _environment(language)
