@@ -80,10 +80,10 @@ def test_reasons_cite_each_contracts_own_figures() -> None:
         for v, m in ((24_000_000, 48), (30_000_000.5, 60))
     )
     assert a.fired == b.fired
-    reason_a = a.get("contract-clauses").reason  # type: ignore[union-attr]
-    reason_b = b.get("contract-clauses").reason  # type: ignore[union-attr]
-    assert "NOK 24,000,000 (at least NOK 1,300,000)" in reason_a
-    assert "NOK 30,000,000.50 (at least NOK 1,300,000)" in reason_b
+    reason_a = a.get("market-dialogue").reason  # type: ignore[union-attr]
+    reason_b = b.get("market-dialogue").reason  # type: ignore[union-attr]
+    assert "NOK 24,000,000 (at least NOK 1,300,000, srpp's reading)" in reason_a
+    assert "NOK 30,000,000.50 (at least NOK 1,300,000, srpp's reading)" in reason_b
     assert "48 months" in reason_a and "60 months" in reason_b
     assert dict(b.facts)["value"] == Decimal("30000000.50")
 

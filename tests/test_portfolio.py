@@ -60,10 +60,11 @@ class TestRanking:
         assert cumulative == sorted(cumulative)
 
     def test_high_risk_first_then_value_then_duration(self) -> None:
-        """A concrete plan: the big laptop contract leads, the lettuce comes last."""
+        """A concrete plan: the big laptop contract leads, the lettuce the buyer assessed as
+        low risk comes last."""
         laptops, lettuce = srpp.product("laptops"), srpp.product("lettuce-imported")
         cs = [
-            Contract((lettuce,), Money(90_000_000), 60, id="lettuce"),
+            Contract((lettuce,), Money(90_000_000), 60, id="lettuce", risk_overrides=srpp.RiskProfile("low")),
             Contract((laptops,), Money(2_000_000), 12, id="short"),
             Contract((laptops,), Money(2_000_000), 36, id="long"),
             Contract((laptops,), Money(8_000_000), 12, id="big"),
@@ -79,7 +80,8 @@ class TestRanking:
     def test_an_empty_plan_and_a_plan_without_high_risk(self) -> None:
         """No division by zero; shares are all zero."""
         assert len(srpp.prioritise([])) == 0
-        p = srpp.prioritise([Contract((srpp.product("apples-imported"),), Money(5_000_000), 12)])
+        apples = Contract((srpp.product("apples-imported"),), Money(5_000_000), 12, risk_overrides=srpp.RiskProfile("low"))
+        p = srpp.prioritise([apples])
         assert [e.share for e in p] == [0.0] and p.high_risk_spend == 0
 
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 import srpp
 from srpp import Contract, InvalidRuleSetError, Money, RiskLevel, RiskProfile, Tier
-from srpp.rules import RuleSet, default_rules
+from srpp.rules import Compare, RuleSet, default_rules
+from srpp.rules._check import walk
 
 from . import reference
 from .strategies import contracts, levels, rule_sets, tiers
@@ -38,11 +39,11 @@ class TestInvariants:
         assert all(again[i] == first[i] for i in range(len(cs)))
 
     @given(contracts())
-    def test_2_no_tier_at_high_or_above_means_no_instruments(self, c: Contract) -> None:
+    def test_2_no_tier_at_the_high_risk_level_means_no_instruments_and_unknown_is_never_false(self, c: Contract) -> None:
         """Proportionality: no tier at the level, no instruments; unknown is never false."""
         r = srpp.recommend(c)
         highest = c.risk.highest
-        if highest is None or highest < RiskLevel.HIGH:
+        if highest is None or highest < RiskLevel.MEDIUM_HIGH:
             assert r.instruments == ()
             if c.risk_known:
                 assert r.high_risk is False
@@ -78,12 +79,15 @@ class TestInvariants:
             assert dict(after.get("self-assessment").attributes)["form"] == "full"  # type: ignore[union-attr]
 
     @given(contracts())
-    def test_4_selection_criterion_implies_mature_market_and_clauses_should(self, c: Contract) -> None:
-        """A selection criterion only where the market is mature and clauses are a must."""
+    def test_4_selection_criterion_implies_mature_market_clauses_and_dialogue(self, c: Contract) -> None:
+        """A selection criterion only where the market is mature, with the clauses and the
+        market dialogue it presupposes; should only for very high risk in a priority contract."""
         r = srpp.recommend(c)
         if "selection-criterion" in r:
             assert c.market_maturity is srpp.MarketMaturity.HIGH
-            assert r.get("contract-clauses").strength is srpp.Strength.SHOULD  # type: ignore[union-attr]
+            assert "contract-clauses" in r and "market-dialogue" in r
+            if r.get("selection-criterion").strength is srpp.Strength.SHOULD:  # type: ignore[union-attr]
+                assert r.priority and c.risk.highest is RiskLevel.VERY_HIGH
 
     @given(contracts())
     def test_5_self_assessment_exactly_when_contract_clauses(self, c: Contract) -> None:
@@ -104,9 +108,16 @@ class TestInvariants:
     def test_7_every_instrument_names_its_rule_a_reason_and_a_source(self, c: Contract) -> None:
         """Traceability."""
         rs = default_rules()
+        srpp_figures = {p.name for p in rs.parameters if p.basis == "srpp"}
         for i in srpp.recommend(c).instruments:
             assert i.rule in rs and i.reason.strip() and i.sources
             assert i.rule in i.rules
+            # a rule that compares with a figure of srpp's own says so in its reason
+            for rid in i.rules:
+                rule = rs.rule(rid)
+                params = {x.param for x in walk(rule.when) if isinstance(x, Compare)}
+                if params & srpp_figures:
+                    assert "srpp" in rule.reason, rid
 
     @given(contracts())
     def test_8_engine_agrees_with_the_independent_evaluator_on_the_default_rules(self, c: Contract) -> None:
@@ -156,7 +167,7 @@ class TestInvariants:
         """risk is the contract's risk per tier; high_risk says some tier is high or above."""
         r = srpp.recommend(c)
         assert r.risk == c.risk
-        high = c.risk.highest is not None and c.risk.highest >= RiskLevel.HIGH
+        high = c.risk.highest is not None and c.risk.highest >= RiskLevel.MEDIUM_HIGH
         assert r.high_risk == (True if high else (False if c.risk_known else None))
         assert r.overridden == tuple(t for t in Tier if c.risk_overrides[t] is not None)
 

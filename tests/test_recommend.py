@@ -23,24 +23,26 @@ def strengths(r: srpp.Recommendation) -> dict[str, str]:
 
 class TestGuidanceExamples:
     def test_large_long_laptop_framework_in_a_mature_market(self) -> None:
-        """Everything: dialogue, clauses and self-assessment (should), selection criterion and
-        conflict-minerals clause (consider); full form above NOK 50 million."""
+        """Everything: dialogue, clauses, criterion (very high risk, priority, mature market) and
+        self-assessment should; conflict-minerals clause consider; full form above NOK 50 M."""
         r = rec(value={"amount": 60_000_000}, duration_months=48, market_maturity="high")
         assert strengths(r) == {
             "market-dialogue": "should", "contract-clauses": "should",
-            "selection-criterion": "consider", "conflict-minerals-clause": "consider",
+            "selection-criterion": "should", "conflict-minerals-clause": "consider",
             "self-assessment": "should",
         }  # fmt: skip
         assert dict(r.get("self-assessment").attributes) == {"form": "full"}  # type: ignore[union-attr]
         assert r.high_risk and r.priority
         assert [i.phase.value for i in r.instruments] == ["planning", "tender", "tender", "tender", "follow-up"]
+        assert [i.id for i in r.instruments][1:3] == ["contract-clauses", "selection-criterion"]
 
     def test_small_one_year_laptop_purchase(self) -> None:
-        """Below the national threshold and short: clauses only to consider, simplified form."""
+        """Below srpp's priority cut-offs: clauses still should (DFØ), the dialogue is where
+        proportionality belongs (consider); simplified form."""
         r = rec(value={"amount": 500_000}, duration_months=12)
         assert strengths(r) == {
-            "market-dialogue": "should", "contract-clauses": "consider",
-            "conflict-minerals-clause": "consider", "self-assessment": "consider",
+            "market-dialogue": "consider", "contract-clauses": "should",
+            "conflict-minerals-clause": "consider", "self-assessment": "should",
         }  # fmt: skip
         assert dict(r.get("self-assessment").attributes) == {"form": "simplified"}  # type: ignore[union-attr]
         assert r.high_risk and not r.priority
@@ -52,15 +54,22 @@ class TestGuidanceExamples:
         assert "conflict-minerals-clause" in r
 
     def test_a_low_risk_product_gets_nothing_and_a_note_why(self) -> None:
-        """Proportionality: no tier at high or above, no instruments, and a note."""
-        r = rec(products=["lettuce-imported"], value={"amount": 5_000_000}, duration_months=36)
-        assert r.instruments == () and not r.high_risk
+        """Proportionality: no tier at medium high or above, no instruments, and a note."""
+        r = rec(products=["lettuce-imported"], value={"amount": 5_000_000}, duration_months=36,
+                risk_overrides={"raw_material": "medium"})
+        assert r.instruments == () and r.high_risk is False
         assert any("proportionality" in n for n in r.notes)
 
+    def test_imported_lettuce_is_high_risk(self) -> None:
+        """DFØ's food page: requirements shall be set for the listed foods, medium high too."""
+        r = rec(products=["lettuce-imported"], value={"amount": 2_500_000}, duration_months=36)
+        assert r.high_risk and strengths(r)["contract-clauses"] == "should"
+
     def test_a_buyer_override_can_raise_a_tier(self) -> None:
-        """Lettuce with the buyer's own 'high' at raw material becomes high-risk."""
+        """Lettuce assessed by the buyer as low is not high-risk; its own 'high' makes it so."""
+        low = rec(products=["lettuce-imported"], risk_overrides={"raw_material": "low"})
         r = rec(products=["lettuce-imported"], risk_overrides={"raw_material": "high"})
-        assert r.high_risk and "market-dialogue" in r
+        assert not low.high_risk and r.high_risk and "market-dialogue" in r
 
     def test_a_buyer_override_can_lower_tiers(self) -> None:
         """Laptops assessed by the buyer as medium everywhere: nothing recommended."""

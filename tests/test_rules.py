@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import pickle
 from pathlib import Path
+from typing import Any
+
+import attrs
 
 import pytest
 from hypothesis import given
 
+import srpp
 from srpp import InvalidPolicyError, InvalidRuleSetError, Strength
 from srpp.rules import (
     AllOf,
@@ -225,3 +229,101 @@ class TestBuilding:
         f.write_text("[parameters]\npriority_value = true\n")
         with pytest.raises(InvalidPolicyError, match=r"parameters\.priority_value"):
             Policy.load(f)
+
+
+class TestDefaultPolicyVersion2:
+    def test_every_parameter_has_a_basis_and_a_source(self) -> None:
+        """law, guidance or srpp, each with a URL; guidance and srpp pages with their date
+        where the page shows one."""
+        for p in default_rules().parameters:
+            assert p.basis in ("law", "guidance", "srpp"), p.name
+            assert p.source.startswith("https://"), p.name
+            if p.basis == "srpp":
+                assert "srpp" in p.description, p.name
+
+    def test_the_figures_of_the_design_table(self) -> None:
+        """DESIGN.md's table, value and basis."""
+        got = {p.name: (p.value, p.basis) for p in default_rules().parameters}
+        assert got == {
+            "act_threshold": (100_000, "law"),
+            "high_risk_level": ("medium_high", "guidance"),
+            "particular_risk_level": ("very_high", "srpp"),
+            "priority_value": (1_300_000, "srpp"),
+            "priority_duration": (24, "srpp"),
+            "conflict_minerals_level": ("high", "srpp"),
+            "full_self_assessment_value": (50_000_000, "srpp"),
+        }
+
+    def test_no_rule_credits_an_srpp_figure_to_dfo(self) -> None:
+        """A rule deriving from an srpp figure says 'srpp' in its reason or its label."""
+        from srpp.rules import Derive
+        from srpp.rules._check import walk
+
+        rs = default_rules()
+        mine = {p.name for p in rs.parameters if p.basis == "srpp"}
+        for r in rs:
+            if {c.param for c in walk(r.when) if isinstance(c, Compare)} & mine:
+                text = r.reason + (r.then.label if isinstance(r.then, Derive) else "")
+                assert "srpp" in text, r.id
+
+    def test_srpp_rules_listing_shows_every_basis(self) -> None:
+        """`srpp rules`: each parameter with its basis in words and its source."""
+        from srpp._writers.text import parameters_text
+
+        text = parameters_text(default_rules())
+        for p in default_rules().parameters:
+            assert p.source in text
+        assert text.count("srpp's reading") >= 5 and "DFØ's guidance" in text and "law" in text
+
+
+class TestSchedules:
+    def test_a_parameter_is_read_for_the_contracts_date(self) -> None:
+        """A rule file adds the reform's date; contracts before and after it differ."""
+        import datetime
+
+        from srpp.rules import Change
+
+        p = default_rules().parameter("act_threshold")
+        rs = default_rules().with_parameters(
+            attrs.evolve(p, schedule=(Change(datetime.date(2027, 7, 1), 300_000, "https://example.org/x"),))
+        )
+        doc = {"products": ["laptops"], "value": {"amount": 200_000}, "duration_months": 12}
+        before = srpp.recommend({**doc, "date": "2027-06-30"}, rules=rs)
+        after = srpp.recommend({**doc, "date": "2027-07-01"}, rules=rs)
+        assert before.instruments and not after.instruments
+        assert any("300,000" in n for n in after.notes)
+
+    def test_a_schedule_in_a_rule_file(self, tmp_path: Any) -> None:
+        """extends + schedule: TOML dates, checked; a value alone drops the schedule."""
+        f = tmp_path / "mine.toml"
+        f.write_text('extends = "srpp-default"\n[parameters.act_threshold]\n'
+                     'schedule = [{since = 2027-07-01, value = 300_000, source = "https://example.org/x"}]\n')
+        rs = RuleSet.load(f)
+        p = rs.parameter("act_threshold")
+        import datetime
+
+        assert p.value_on(datetime.date(2027, 7, 1)) == 300_000 and p.value_on(datetime.date(2027, 6, 30)) == 100_000
+        assert RuleSet.from_dict(rs.to_dict()).parameter("act_threshold") == p
+
+    def test_bad_schedules_are_refused_naming_the_field(self) -> None:
+        """Out of order, wrong kind of value, unknown basis."""
+        import datetime
+
+        from srpp.rules import Change
+
+        bad = Parameter("t", "money", 1, basis="dfo", schedule=(
+            Change(datetime.date(2027, 1, 1), "x"), Change(datetime.date(2026, 1, 1), 5)))
+        with pytest.raises(srpp.InvalidRuleSetError) as e:
+            default_rules().with_parameters(bad)
+        fields = {p.field for p in e.value.problems}
+        assert {"parameters.t.basis", "parameters.t.schedule[0].value", "parameters.t.schedule"} <= fields
+
+    def test_a_policy_value_applies_on_every_date(self) -> None:
+        """A policy's number replaces the schedule too."""
+        import datetime
+
+        from srpp.rules import Change
+
+        p = default_rules().parameter("act_threshold")
+        rs = default_rules().with_parameters(attrs.evolve(p, schedule=(Change(datetime.date(2027, 7, 1), 300_000),)))
+        assert rs.with_policy({"act_threshold": 150_000}).parameter("act_threshold").schedule == ()

@@ -8,8 +8,8 @@ for Public and Financial Management).
 >>> r = srpp.recommend({"products": ["monitors"], "value": {"amount": 800_000},
 ...                     "duration_months": 12})
 >>> [(i.id, i.strength.value) for i in r.instruments]  # doctest: +NORMALIZE_WHITESPACE
-[('market-dialogue', 'should'), ('conflict-minerals-clause', 'consider'),
- ('contract-clauses', 'consider'), ('self-assessment', 'consider')]
+[('market-dialogue', 'consider'), ('contract-clauses', 'should'),
+ ('conflict-minerals-clause', 'consider'), ('self-assessment', 'should')]
 """
 
 from __future__ import annotations

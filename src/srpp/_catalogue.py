@@ -13,7 +13,7 @@ import importlib_resources
 from ._aliases import Aliases, extra_spellings
 from ._errors import UnknownNameError
 from ._i18n import gettext
-from ._model import AttributeSpec, Category, InstrumentType, Product, RiskProfile
+from ._model import AttributeSpec, Category, InstrumentType, Label, Product, RiskProfile, Step, Template
 from ._suggest import unknown
 
 __all__ = [
@@ -187,6 +187,14 @@ def categories() -> tuple[Category, ...]:
 
 
 @functools.cache
+def high_risk_notes() -> tuple[str, ...]:
+    """Notes every high-risk result carries, from the instrument catalogue
+    (``instruments.json``: ``high_risk_notes``): the core principles, and that the assessment
+    belongs on file."""
+    return tuple(n["text"] for n in _read("instruments.json").get("high_risk_notes", ()))
+
+
+@functools.cache
 def instrument_types() -> tuple[InstrumentType, ...]:
     """The shipped instrument types, in phase order."""
     return tuple(
@@ -199,6 +207,13 @@ def instrument_types() -> tuple[InstrumentType, ...]:
             attributes=tuple(
                 AttributeSpec(a["name"], tuple(a["choices"])) for a in i.get("attributes", ())
             ),
+            steps=tuple(Step(x["when"], x["what"], x.get("source", "")) for x in i.get("steps", ())),
+            templates=tuple(Template(x["name"], x["url"]) for x in i.get("templates", ())),
+            labels=tuple(
+                Label(x["name"], tuple(x.get("categories", ())), x.get("source", ""))
+                for x in i.get("labels", ())
+            ),
+            notes=tuple(i.get("notes", ())),
         )
         for i in _read("instruments.json")["instruments"]
     )

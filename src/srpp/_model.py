@@ -23,6 +23,7 @@ __all__ = [
     "CpvCode",
     "Instrument",
     "InstrumentType",
+    "Label",
     "MarketMaturity",
     "Money",
     "Phase",
@@ -30,7 +31,9 @@ __all__ = [
     "Provenance",
     "RiskLevel",
     "RiskProfile",
+    "Step",
     "Strength",
+    "Template",
     "Tier",
 ]
 
@@ -402,6 +405,18 @@ def _strs(value: Iterable[str]) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+def _steps(value: Iterable[Step]) -> tuple[Step, ...]:
+    return tuple(value)
+
+
+def _templates(value: Iterable[Template]) -> tuple[Template, ...]:
+    return tuple(value)
+
+
+def _labels(value: Iterable[Label]) -> tuple[Label, ...]:
+    return tuple(value)
+
+
 def _specs(value: Iterable[AttributeSpec]) -> tuple[AttributeSpec, ...]:
     return tuple(value)
 
@@ -655,6 +670,61 @@ class AttributeSpec:
 
 
 @attrs.frozen
+class Step:
+    """One step of an instrument, in order.
+
+    Attributes:
+        when: When it happens ("within six weeks").
+        what: What happens, in words.
+        source: Where DFØ says so.
+    """
+
+    when: str
+    what: str
+    source: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        """``{"when": ..., "what": ..., "source": ...}``."""
+        return {"when": self.when, "what": self.what, "source": self.source}
+
+
+@attrs.frozen
+class Template:
+    """A template DFØ publishes for an instrument.
+
+    Attributes:
+        name: Its name, as DFØ gives it.
+        url: Where it is.
+    """
+
+    name: str
+    url: str
+
+    def to_dict(self) -> dict[str, str]:
+        """``{"name": ..., "url": ...}``."""
+        return {"name": self.name, "url": self.url}
+
+
+@attrs.frozen
+class Label:
+    """A label DFØ accepts as documentation, "or equivalent".
+
+    Attributes:
+        name: The label ("TCO Certified").
+        categories: The product categories it applies to.
+        source: Where DFØ names it.
+    """
+
+    name: str
+    categories: tuple[str, ...] = ()
+    source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"name": ..., "or_equivalent": true, "source": ...}``."""
+        return {"name": self.name, "or_equivalent": True, "source": self.source}
+
+
+@attrs.frozen
 class InstrumentType:
     """A kind of SRPP instrument a rule can recommend.
 
@@ -666,6 +736,12 @@ class InstrumentType:
         sources: Where the guidance for it is.
         attributes: Attributes a recommendation of it carries (``form`` for the
             self-assessment).
+        steps: What the buyer does, in order, with when and the source (the
+            self-assessment's follow-up sequence).
+        templates: DFØ's templates for it, by name and URL.
+        labels: Labels DFØ accepts as documentation ("or equivalent"), per category.
+        notes: What else the buyer needs to act on it (documentation to ask for,
+            preconditions).
     """
 
     id: str
@@ -674,6 +750,10 @@ class InstrumentType:
     summary: str
     sources: tuple[str, ...] = attrs.field(default=(), converter=_strs)
     attributes: tuple[AttributeSpec, ...] = attrs.field(default=(), converter=_specs)
+    steps: tuple[Step, ...] = attrs.field(default=(), converter=_steps)
+    templates: tuple[Template, ...] = attrs.field(default=(), converter=_templates)
+    labels: tuple[Label, ...] = attrs.field(default=(), converter=_labels)
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_strs)
 
 
 @attrs.frozen
@@ -689,6 +769,10 @@ class Instrument:
         sources: Where the guidance behind it is.
         attributes: Further attributes, as ``(name, value)`` pairs (``("form", "full")``).
         rules: Every rule that concluded it, in rule-set order.
+        steps: Its steps, from the instrument catalogue (the self-assessment's sequence).
+        templates: DFØ's templates for it.
+        labels: Labels DFØ accepts "or equivalent" for the categories bought.
+        notes: What else the buyer needs to act on it.
     """
 
     id: str
@@ -699,6 +783,10 @@ class Instrument:
     sources: tuple[str, ...]
     attributes: tuple[tuple[str, str], ...] = ()
     rules: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = ()
+    templates: tuple[Template, ...] = ()
+    labels: tuple[Label, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The instrument in the recommendation document."""
@@ -712,6 +800,14 @@ class Instrument:
         }
         doc.update(self.attributes)
         doc["rules"] = list(self.rules)
+        if self.steps:
+            doc["steps"] = [x.to_dict() for x in self.steps]
+        if self.templates:
+            doc["templates"] = [x.to_dict() for x in self.templates]
+        if self.labels:
+            doc["labels"] = [x.to_dict() for x in self.labels]
+        if self.notes:
+            doc["notes"] = list(self.notes)
         return doc
 
 

@@ -150,7 +150,8 @@ def prioritise(
 
     >>> p = prioritise([
     ...     {"id": "small", "products": ["laptops"], "value": {"amount": 500_000}, "duration_months": 12},
-    ...     {"id": "food", "products": ["lettuce-imported"], "value": {"amount": 9_000_000}, "duration_months": 48},
+    ...     {"id": "food", "products": ["lettuce-imported"], "value": {"amount": 9_000_000}, "duration_months": 48,
+    ...      "risk_overrides": {"raw_material": "low"}},
     ...     {"id": "big", "products": ["monitors"], "value": {"amount": 1_500_000}, "duration_months": 36},
     ... ])
     >>> [(e.rank, e.contract.id, round(e.share, 2), round(e.cumulative_share, 2)) for e in p]

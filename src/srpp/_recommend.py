@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import operator
 import re
@@ -25,6 +26,7 @@ from ._model import (
     Strength,
 )
 from ._words import level_word, strength_word, translator
+from ._catalogue import high_risk_notes
 from .rules import default_rules
 from .rules._check import walk
 from .rules._engine import MAX_CLASSES, Compiled, compiled
@@ -138,7 +140,8 @@ class _Plan:
             itype = self.types[then.instrument]
             self.sources.append(tuple(dict.fromkeys((*rule.sources, *itype.sources))))
         # instruments in the order of the recommendation: by phase, then id
-        self.order = {i.id: (i.phase.rank, i.id) for i in rs.instruments}
+        # instruments by phase, then as the catalogue lists them (clauses before add-ons)
+        self.order = {i.id: (i.phase.rank, n) for n, i in enumerate(rs.instruments)}
         # per comparison: the encoded constant to test, and the constant in words
         self.compares: dict[Compare, tuple[int | bool, Any, str]] = {}
         for rule in rs.rules:
@@ -149,6 +152,9 @@ class _Plan:
                     constant = fact.decode(raw)
                     words = _(_OP_WORDS[cond.op])
                     suffix = f" ({words} {_show(fact, constant, language)})" if words else ""
+                    if words and cond.param is not None and self.params[cond.param].basis == "srpp":
+                        # a figure of srpp's own is never shown as if DFØ had given it
+                        suffix = f" ({words} {_show(fact, constant, language)}, {_(_SRPP_READING)})"
                     self.compares[cond] = (fact.encode_constant(raw), constant, suffix)
         self.explainers = [self._explainer(rule.when) for rule in rs.rules]
         self.extractors = [(f.name, f.extract) for f in self.engine.facts]
@@ -276,6 +282,8 @@ class _Plan:
             if isinstance(reason, str) else reason
             for iid, phase, strength, rule, reason, sources, attributes, rules in decision.instruments
         )  # fmt: skip
+        if instruments:
+            instruments = self.complete(contract, instruments)
         high_risk: bool | None = decision.high_risk
         priority: bool | None = decision.priority
         notes = decision.notes
@@ -300,11 +308,30 @@ class _Plan:
             language=self.language,
         )
 
+    def complete(self, contract: Contract, instruments: tuple[Instrument, ...]) -> tuple[Instrument, ...]:
+        """Each instrument with what the buyer needs to act on it (steps, templates, notes,
+        the labels for the categories bought) and, as sources of the risk behind it, the
+        category page of every product bought."""
+        products = contract.all_products
+        pages = tuple(dict.fromkeys(p.source_url for p in products if p.source_url))
+        categories = {p.category for p in products}
+        out = []
+        for i in instruments:
+            itype = self.types[i.id]
+            labels = tuple(x for x in itype.labels if categories.intersection(x.categories))
+            out.append(attrs.evolve(
+                i, sources=tuple(dict.fromkeys((*i.sources, *pages))), steps=itype.steps,
+                templates=itype.templates, labels=labels, notes=itype.notes,
+            ))  # fmt: skip
+        return tuple(out)
+
     def notes_for(
         self, contract: Contract, decision: _Decision, high_risk: bool | None, any_instrument: bool
     ) -> tuple[str, ...]:
         """The notes of a contract with CPV codes or at the planning stage."""
         notes = list(self.notes)
+        if high_risk:
+            notes += high_risk_notes()
         notes += [
             self._(_NOTES["unrated_cpv"]).format(code=c.code, label=c.label, reason=self._(c.reason))
             for c in contract.unrated
@@ -380,6 +407,8 @@ class _Plan:
                 slot = (*slot[:4], Instrument(*slot[:4], reason, *slot[5:]), *slot[5:])
             instruments.append(slot)
         notes = list(self.notes)
+        if "high_risk" in out.derived:
+            notes += high_risk_notes()
         absent = [(name, note) for name, note in self.absent_notes if name not in out.derived]
         notes += [note for _, note in absent]
         if not instruments and not absent:
@@ -432,6 +461,9 @@ _NOTES_PERIOD_DECIDES = (
     ("priority_duration", N_("whether it is a priority contract ({priority_duration} months or more, "
      "srpp's reading of DFØ's advice to focus on the longest periods)")),
 )
+
+_SRPP_READING = N_("srpp's reading")
+"""How a figure of srpp's own (a parameter of basis ``srpp``) is marked wherever shown."""
 
 _MARK = "\x00"
 """Brackets a fact's name where a reason cites the fact's value (in a class's templates)."""
@@ -516,8 +548,8 @@ def recommend(
     >>> r = recommend({"products": ["laptops"], "value": {"amount": 24_000_000},
     ...                "duration_months": 48, "market_maturity": "high"})
     >>> [(i.id, i.strength.value) for i in r.instruments]  # doctest: +NORMALIZE_WHITESPACE
-    [('market-dialogue', 'should'), ('conflict-minerals-clause', 'consider'),
-     ('contract-clauses', 'should'), ('selection-criterion', 'consider'),
+    [('market-dialogue', 'should'), ('contract-clauses', 'should'),
+     ('selection-criterion', 'should'), ('conflict-minerals-clause', 'consider'),
      ('self-assessment', 'should')]
     """
     if language not in _plans:
@@ -535,4 +567,6 @@ def recommend(
         raise TypeError(
             f"contract must be a srpp.Contract or a contract document, got {type(contract).__name__}"
         )
+    if rs.scheduled:  # parameters that change by date: read for the contract's date
+        rs = rs.on(contract.date or datetime.date.today())
     return _plans[language](rs).recommend(contract, provenance(given, pol, contract))

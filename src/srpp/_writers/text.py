@@ -90,12 +90,23 @@ def parameters_text(rs: RuleSet, markdown: bool = False) -> str:
     """The parameters of a rule set with their values and sources."""
     out = []
     for p in rs.parameters:
-        value = f"NOK {p.value:,}" if p.kind == "money" else str(p.value)
+        value = _parameter_value(p, p.value)
+        basis = p.basis_words + (f", {p.source_date}" if p.source_date else "")
+        changes = [
+            f"from {c.since.isoformat()}: {_parameter_value(p, c.value)}" + (f" ({c.source})" if c.source else "")
+            for c in p.schedule
+        ]
         if markdown:
-            out.append(f"- `{p.name}` = {value}: {p.description} (source: <{p.source}>)")
+            out.append(f"- `{p.name}` = {value} ({basis}): {p.description} (source: <{p.source}>)")
+            out += [f"  - {c}" for c in changes]
         else:
-            out.append(f"{p.name} = {value}\n  {p.description}\n  source {p.source}")
+            out.append(f"{p.name} = {value}  [{basis}]\n  {p.description}\n  source {p.source}")
+            out += [f"  {c}" for c in changes]
     return "\n".join(out)
+
+
+def _parameter_value(p: Any, value: Any) -> str:
+    return f"NOK {value:,}" if p.kind == "money" else str(value).replace("_", " ")
 
 
 def _level(level: RiskLevel | None, language: str = "en") -> str:
@@ -151,6 +162,22 @@ def tier_text(rec: Recommendation, tier: Tier, language: str = "en") -> str:
 def risk_text(rec: Recommendation, language: str = "en") -> str:
     """Every tier with its level, upstream first; tiers the buyer assessed are marked."""
     return ", ".join(f"{tier_word(t, language)} {tier_text(rec, t, language)}" for t in Tier)
+
+
+def _instrument_details(i: Any, markdown: bool, language: str) -> list[str]:
+    """What the buyer needs to act on an instrument: notes, templates, labels, steps."""
+    _ = translator(language)
+    lines = [_("note") + f": {n}" for n in i.notes]
+    lines += [_("template") + f": {t.name} <{t.url}>" for t in i.templates]
+    lines += [_("label") + f": " + _("{name} or equivalent").format(name=x.name) for x in i.labels]
+    lines += [_("step {n}").format(n=n) + f" ({s.when}): {s.what}" for n, s in enumerate(i.steps, 1)]
+    if markdown:
+        return [f"  - {line}" for line in lines]
+    out = []
+    for line in lines:
+        out += textwrap.wrap(line, 88, initial_indent="    ", subsequent_indent="      ",
+                             break_on_hyphens=False, break_long_words=False)  # fmt: skip
+    return out
 
 
 def recommendation_text(rec: Recommendation, markdown: bool = False, language: str | None = None) -> str:
@@ -214,6 +241,7 @@ def recommendation_text(rec: Recommendation, markdown: bool = False, language: s
                 out += textwrap.wrap(f"{why}: {i.reason}", 88, initial_indent="    ", break_on_hyphens=False,
                                      subsequent_indent=" " * (6 + len(why)))  # fmt: skip
                 out += [f"    {source}: {s}" for s in i.sources]
+            out += _instrument_details(i, markdown, language)
     if not rec.instruments:
         none = _("No instruments recommended.")
         out.append("")

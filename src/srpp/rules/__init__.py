@@ -2,7 +2,7 @@
 
 >>> from srpp.rules import default_rules
 >>> rs = default_rules()
->>> rs.rule("market-dialogue").then.strength
+>>> rs.rule("contract-clauses").then.strength
 <Strength.SHOULD: 'should'>
 """
 
@@ -14,9 +14,11 @@ import importlib_resources
 
 from ._facts import DEFAULT_FACTS, VOCABULARY, Fact, FactKind
 from ._model import (
+    BASES,
     OPERATORS,
     AllOf,
     AnyOf,
+    Change,
     Compare,
     Condition,
     Conclusion,
@@ -31,10 +33,12 @@ from ._model import (
 )
 
 __all__ = [
+    "BASES",
     "DEFAULT_FACTS",
     "OPERATORS",
     "AllOf",
     "AnyOf",
+    "Change",
     "Compare",
     "Condition",
     "Conclusion",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from collections.abc import Iterator
@@ -109,15 +110,22 @@ def check(rs: RuleSet) -> list[Problem]:
             add(Problem(where, "duplicate parameter"))
         if p.kind not in PARAMETER_KINDS:
             add(Problem(f"{where}.kind", unknown("parameter kind", p.kind, PARAMETER_KINDS)))
-        elif p.kind == "level":
-            if p.value not in [lv.value for lv in RiskLevel]:
-                add(Problem(f"{where}.value", unknown("risk level", p.value, [lv.value for lv in RiskLevel])))
-        elif isinstance(p.value, bool) or not isinstance(p.value, int):
-            add(Problem(f"{where}.value", f"must be a whole number, got {p.value!r}"))
-        elif p.kind == "money" and not 0 <= p.value < 10**13:
-            add(Problem(f"{where}.value", f"must be a whole number of NOK from 0 below 1e13, got {p.value}"))
-        elif abs(p.value) >= 2**62:
-            add(Problem(f"{where}.value", f"is too large for the engine: {p.value}"))
+        else:
+            _check_value(p.kind, p.value, f"{where}.value", add)
+            for j, change in enumerate(p.schedule):
+                _check_value(p.kind, change.value, f"{where}.schedule[{j}].value", add)
+        from ._model import BASES
+
+        if p.basis and p.basis not in BASES:
+            add(Problem(f"{where}.basis", unknown("basis", p.basis, BASES)))
+        if p.source_date and not _is_iso_date(p.source_date):
+            add(Problem(f"{where}.source_date", f"must be an ISO date (YYYY-MM-DD), got {p.source_date!r}"))
+        days = [c.since for c in p.schedule]
+        if not all(isinstance(d, datetime.date) for d in days):
+            add(Problem(f"{where}.schedule", "every change needs a date `since` (YYYY-MM-DD)"))
+        elif days != sorted(set(days)):
+            add(Problem(f"{where}.schedule", "changes must be in date order, one per date, got "
+                        + ", ".join(str(d) for d in days)))  # fmt: skip
         params[p.name] = p
 
     derived: dict[str, list[int]] = {}
@@ -191,6 +199,26 @@ def check(rs: RuleSet) -> list[Problem]:
                         "and would be confused by the engine; rename one"))  # fmt: skip
         by_hash[h] = name
     return problems
+
+
+def _check_value(kind: str, value: Any, where: str, add: Any) -> None:
+    """A parameter value (or a scheduled one) must suit the parameter's kind."""
+    if kind == "level":
+        if value not in [lv.value for lv in RiskLevel]:
+            add(Problem(where, unknown("risk level", value, [lv.value for lv in RiskLevel])))
+    elif isinstance(value, bool) or not isinstance(value, int):
+        add(Problem(where, f"must be a whole number, got {value!r}"))
+    elif kind == "money" and not 0 <= value < 10**13:
+        add(Problem(where, f"must be a whole number of NOK from 0 below 1e13, got {value}"))
+    elif abs(value) >= 2**62:
+        add(Problem(where, f"is too large for the engine: {value}"))
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        return len(text) == 10 and datetime.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
 
 
 def _check_condition(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import tomllib
@@ -10,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import InvalidPolicyError, InvalidRuleSetError, Problem, _ProblemsError
-from .._model import AttributeSpec, InstrumentType, Phase, Strength
+from .._model import AttributeSpec, InstrumentType, Label, Phase, Step, Strength, Template
 from .._suggest import did_you_mean, unknown
 from ._facts import VOCABULARY, Fact, FactKind
 from ._model import (
+    Change,
     AllOf,
     AnyOf,
     Compare,
@@ -165,21 +167,70 @@ class _Reader:
         )  # fmt: skip
 
     def parameter(self, name: str, doc: Any, where: str, inherited: Parameter | None = None) -> Parameter | None:
-        """A parameter; one the extended rule set has may give only what changes."""
+        """A parameter; one the extended rule set has may give only what changes.
+
+        A ``value`` given without a ``schedule`` applies on every date (the inherited
+        schedule is dropped); a ``schedule`` replaces the inherited one.
+        """
+        keys = ["kind", "value", "description", "source", "basis", "source_date", "schedule"]
         if inherited is not None:
-            if not self.keys(doc, where, ["kind", "value", "description", "source"]):
+            if not self.keys(doc, where, keys):
                 return None
+            schedule = inherited.schedule if "value" not in doc else ()
+            if "schedule" in doc:
+                schedule = self.schedule(doc["schedule"], f"{where}.schedule")
             return Parameter(
                 name, self.text(doc, "kind", where, inherited.kind), doc.get("value", inherited.value),
                 self.text(doc, "description", where, inherited.description),
                 self.text(doc, "source", where, inherited.source),
+                self.text(doc, "basis", where, inherited.basis),
+                self.date_text(doc, "source_date", where, inherited.source_date), schedule,
             )  # fmt: skip
-        if not self.keys(doc, where, ["kind", "value", "description", "source"], ["kind", "value"]):
+        if not self.keys(doc, where, keys, ["kind", "value"]):
             return None
         return Parameter(
             name, self.text(doc, "kind", where), doc["value"],
             self.text(doc, "description", where, ""), self.text(doc, "source", where, ""),
+            self.text(doc, "basis", where, ""), self.date_text(doc, "source_date", where, ""),
+            self.schedule(doc.get("schedule", []), f"{where}.schedule"),
         )  # fmt: skip
+
+    def date_text(self, doc: Mapping[str, Any], key: str, where: str, default: str) -> str:
+        """A date as ISO text; TOML's own dates are accepted too."""
+        value = doc.get(key, default)
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value.isoformat()
+        if not isinstance(value, str):
+            self.fail(f"{where}.{key}", f"must be an ISO date (YYYY-MM-DD), got {value!r}")
+            return ""
+        return value
+
+    def day(self, value: Any, where: str) -> datetime.date | None:
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                if len(value) == 10:
+                    return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.fail(where, f"must be an ISO date (YYYY-MM-DD), got {value!r}")
+        return None
+
+    def schedule(self, items: Any, where: str) -> tuple[Change, ...]:
+        """``[{since = 2027-01-01, value = 300_000, source = "..."}, ...]``."""
+        if not isinstance(items, list):
+            self.fail(where, "must be a list of changes like {since = 2027-01-01, value = 300000, source = \"...\"}")
+            return ()
+        out = []
+        for j, item in enumerate(items):
+            here = f"{where}[{j}]"
+            if not self.keys(item, here, ["since", "value", "source"], ["since", "value"]):
+                continue
+            since = self.day(item["since"], f"{here}.since")
+            if since is not None:
+                out.append(Change(since, item["value"], self.text(item, "source", here, "")))
+        return tuple(out)
 
     def fact(self, name: str, decl: Any, vocabulary: Mapping[str, Fact], where: str) -> Fact | None:
         """A fact the file names, from the vocabulary; its declaration, if any, must match."""
@@ -202,7 +253,8 @@ class _Reader:
         return found
 
     def instrument(self, doc: Any, where: str) -> InstrumentType | None:
-        if not self.keys(doc, where, ["id", "phase", "title", "summary", "sources", "attributes"],
+        if not self.keys(doc, where, ["id", "phase", "title", "summary", "sources", "attributes", "steps",
+                                      "templates", "labels", "notes"],
                          ["id", "phase", "title", "summary"]):  # fmt: skip
             return None
         try:
@@ -215,9 +267,32 @@ class _Reader:
         for j, a in enumerate(attrs_ if isinstance(attrs_, list) else []):
             if self.keys(a, f"{where}.attributes[{j}]", ["name", "choices"], ["name", "choices"]):
                 specs.append(AttributeSpec(self.text(a, "name", where), self.texts(a, "choices", where)))
+        steps: list[Any] = []
+        templates: list[Any] = []
+        labels: list[Any] = []
+        for key, out, allowed, required in (
+            ("steps", steps, ["when", "what", "source"], ["when", "what"]),
+            ("templates", templates, ["name", "url"], ["name", "url"]),
+            ("labels", labels, ["name", "categories", "source"], ["name"]),
+        ):
+            items = doc.get(key, [])
+            if not isinstance(items, list):
+                self.fail(f"{where}.{key}", f"must be a list, got {items!r}")
+                continue
+            for j, x in enumerate(items):
+                here = f"{where}.{key}[{j}]"
+                if not self.keys(x, here, allowed, required):
+                    continue
+                if key == "steps":
+                    out.append(Step(self.text(x, "when", here), self.text(x, "what", here), self.text(x, "source", here, "")))
+                elif key == "templates":
+                    out.append(Template(self.text(x, "name", here), self.text(x, "url", here)))
+                else:
+                    out.append(Label(self.text(x, "name", here), self.texts(x, "categories", here), self.text(x, "source", here, "")))
         return InstrumentType(
             self.text(doc, "id", where), phase, self.text(doc, "title", where),
             self.text(doc, "summary", where), self.texts(doc, "sources", where), tuple(specs),
+            tuple(steps), tuple(templates), tuple(labels), self.texts(doc, "notes", where),
         )  # fmt: skip
 
 
@@ -407,11 +482,26 @@ def _instrument_to_dict(i: InstrumentType) -> dict[str, Any]:
         "id": i.id, "phase": i.phase.value, "title": i.title, "summary": i.summary,
         "sources": list(i.sources),
         "attributes": [{"name": a.name, "choices": list(a.choices)} for a in i.attributes],
+        **({"steps": [x.to_dict() for x in i.steps]} if i.steps else {}),
+        **({"templates": [x.to_dict() for x in i.templates]} if i.templates else {}),
+        **({"labels": [{"name": x.name, "categories": list(x.categories), "source": x.source}
+                       for x in i.labels]} if i.labels else {}),
+        **({"notes": list(i.notes)} if i.notes else {}),
     }  # fmt: skip
 
 
 def _parameter_to_dict(p: Parameter) -> dict[str, Any]:
-    return {"kind": p.kind, "value": p.value, "description": p.description, "source": p.source}
+    out: dict[str, Any] = {"kind": p.kind, "value": p.value, "description": p.description, "source": p.source}
+    if p.basis:
+        out["basis"] = p.basis
+    if p.source_date:
+        out["source_date"] = p.source_date
+    if p.schedule:
+        out["schedule"] = [
+            {"since": c.since.isoformat(), "value": c.value, **({"source": c.source} if c.source else {})}
+            for c in p.schedule
+        ]
+    return out
 
 
 def _rule_to_dict(r: Rule) -> dict[str, Any]:

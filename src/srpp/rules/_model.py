@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -17,9 +18,11 @@ from .._suggest import unknown
 from ._facts import DEFAULT_FACTS, Fact
 
 __all__ = [
+    "BASES",
     "OPERATORS",
     "AllOf",
     "AnyOf",
+    "Change",
     "Compare",
     "Condition",
     "Conclusion",
@@ -191,15 +194,55 @@ class Rule:
 
 
 @attrs.frozen
+class Change:
+    """A parameter's value from a day on (a threshold that a law changes, for instance).
+
+    Attributes:
+        since: The first day the value applies (``datetime.date``).
+        value: The value from that day.
+        source: Where the change and its date are stated.
+    """
+
+    since: datetime.date
+    value: int | str
+    source: str = ""
+
+
+def _changes(value: Iterable[Change]) -> tuple[Change, ...]:
+    return tuple(value)
+
+
+BASES = ("law", "guidance", "srpp")
+"""What a parameter's figure rests on: a statute or regulation, DFØ's guidance on a page
+cited by URL and date, or srpp's own reading of relative advice."""
+
+BASIS_WORDS = {
+    "law": "law",
+    "guidance": "DFØ's guidance",
+    "srpp": "srpp's reading",
+    "": "basis not stated",
+}
+"""Each basis in words, as listings and reports show it (user-facing; translated by i18n)."""
+
+
+@attrs.frozen
 class Parameter:
     """A named number (or level) that rules compare facts with.
+
+    A parameter may change by date: ``schedule`` lists later values, each from its day on;
+    :meth:`value_on` gives the value for a day, and :func:`srpp.recommend` reads every
+    parameter for the contract's ``date`` (today by default).
 
     Attributes:
         name: The name conditions use.
         kind: ``money`` (whole NOK), ``number`` or ``level``.
-        value: The value.
+        value: The value (before the first change of ``schedule``, if any).
         description: What it is, in words.
         source: Where the value comes from.
+        basis: ``law``, ``guidance`` (DFØ says it) or ``srpp`` (srpp's own reading of
+            relative advice, said so wherever it is shown); empty when not stated.
+        source_date: The date the source shows (ISO ``YYYY-MM-DD``), where it shows one.
+        schedule: Later values, each from its day on, in date order.
     """
 
     name: str
@@ -207,6 +250,27 @@ class Parameter:
     value: int | str
     description: str = ""
     source: str = ""
+    basis: str = ""
+    source_date: str = ""
+    schedule: tuple[Change, ...] = attrs.field(default=(), converter=_changes)
+
+    def value_on(self, day: datetime.date) -> int | str:
+        """The value that applies on ``day``.
+
+        >>> p = Parameter("t", "money", 100_000, schedule=[Change(datetime.date(2027, 1, 1), 300_000)])
+        >>> p.value_on(datetime.date(2026, 12, 31)), p.value_on(datetime.date(2027, 1, 1))
+        (100000, 300000)
+        """
+        value = self.value
+        for change in self.schedule:
+            if change.since <= day:
+                value = change.value
+        return value
+
+    @property
+    def basis_words(self) -> str:
+        """The basis in words: ``srpp's reading``, ``DFØ's guidance``, ``law``."""
+        return BASIS_WORDS.get(self.basis, self.basis)
 
 
 def _policy_values(
@@ -393,6 +457,21 @@ class RuleSet:
         """A new rule set with these parameters added (last) or replaced (in place)."""
         return self._derived(parameters=_merged(self.parameters, parameters, "name"))
 
+    @functools.cached_property
+    def scheduled(self) -> tuple[Parameter, ...]:
+        """The parameters whose value changes by date."""
+        return tuple(p for p in self.parameters if p.schedule)
+
+    def on(self, day: datetime.date) -> RuleSet:
+        """This rule set with every parameter at its value on ``day`` (the schedules read).
+
+        :func:`srpp.recommend` calls it with the contract's ``date`` (today by default).
+        Returns the rule set itself when no parameter changes by date.
+        """
+        if not self.scheduled:
+            return self
+        return _on(self, tuple((p.name, p.value_on(day)) for p in self.scheduled))
+
     def with_policy(self, policy: Policy | Mapping[str, int | str] | None) -> RuleSet:
         """A new rule set whose parameters take the policy's values.
 
@@ -418,7 +497,7 @@ class RuleSet:
         try:
             return self._derived(
                 parameters=tuple(
-                    attrs.evolve(p, value=values[p.name]) if p.name in values else p
+                    attrs.evolve(p, value=values[p.name], schedule=()) if p.name in values else p
                     for p in self.parameters
                 )
             )
@@ -535,6 +614,20 @@ def _merged(old: tuple[_T, ...], new: Iterable[_T], key: str) -> tuple[_T, ...]:
 def derived_name(name: str) -> str:
     """The name of a rule set made from one of this name: ``"srpp-default (modified)"``."""
     return name if name.endswith(" (modified)") else f"{name} (modified)"
+
+
+@functools.lru_cache(maxsize=64)
+def _on(rs: RuleSet, values: tuple[tuple[str, int | str], ...]) -> RuleSet:
+    """``rs`` with these parameter values and no schedules: one rule set (and one compiled
+    engine) per distinct set of values in force, however many days share it."""
+    chosen = dict(values)
+    return attrs.evolve(
+        rs,
+        parameters=tuple(
+            attrs.evolve(p, value=chosen[p.name], schedule=()) if p.name in chosen else p
+            for p in rs.parameters
+        ),
+    )
 
 
 def _default_instruments() -> tuple[InstrumentType, ...]:
