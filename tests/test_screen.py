@@ -134,7 +134,7 @@ class TestCommand:
         """--rules: a rule file that removes the clauses leaves no codes and no gap."""
         rules = tmp_path / "no-clauses.toml"
         rules.write_text('extends = "srpp-default"\n'
-                         'remove = ["contract-clauses", "contract-clauses-priority"]\n')
+                         'remove = ["contract-clauses"]\n')
         code, out, err = run("screen", str(HERE / "cn-two-lots.xml"), "--format", "json",
                              "--rules", str(rules))  # fmt: skip
         assert code == 0, err
