@@ -123,6 +123,10 @@ def _input(args: argparse.Namespace, folder: str) -> tuple[str, str]:
         if found is None:
             names = ", ".join(examples(folder))
             raise _BadInput([f"unknown example {args.example!r}; the examples are: {names}"])
+        # the example as a buyer of the language would write it (its titles), where there is one
+        own = importlib_resources.files("srpp.data").joinpath(folder, getattr(args, "lang", "en"), found.name)
+        if own.is_file():
+            found = own
         return f"example {args.example}", str(found.read_text("utf-8"))
     if args.file is None:
         raise _BadInput(["name a FILE (or - for standard input), or an --example"])
@@ -269,13 +273,13 @@ def cmd_screen(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if fmt == "html":
         from ._writers.html import screen_html
 
-        rows = list(screen(args.paths, rules=rules, policy=rates))
+        rows = list(screen(args.paths, rules=rules, policy=rates, language=args.lang))
         out.write(screen_html(rows, language=args.lang))
         return _screen_status(len(rows), sum(1 for r in rows if not r.ok), err)
     head = {"json": "[", "csv": rows_out.csv_header(), "markdown": rows_out.markdown_header()}
     out.write(head.get(fmt, ""))
     total = bad = 0
-    for row in screen(args.paths, rules=rules, policy=rates):
+    for row in screen(args.paths, rules=rules, policy=rates, language=args.lang):
         total += 1
         bad += not row.ok
         doc = row.to_dict()

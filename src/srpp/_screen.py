@@ -113,11 +113,13 @@ def _message(exc: _ProblemsError, source: str) -> str:
     return "; ".join(str(p) if str(p).startswith(source) else f"{source}: {p}" for p in exc.problems)
 
 
-def _row(notice: Notice, rules: RuleSet | None, policy: Policy | Mapping[str, Any] | None) -> ScreenRow:
+def _row(
+    notice: Notice, rules: RuleSet | None, policy: Policy | Mapping[str, Any] | None, language: str = "en"
+) -> ScreenRow:
     from ._recommend import recommend
 
     try:
-        rec = recommend(notice.document, rules=rules, policy=policy)
+        rec = recommend(notice.document, rules=rules, policy=policy, language=language)
     except _ProblemsError as exc:
         return ScreenRow(notice.source, notice, error=_message(exc, notice.source), format=notice.format)
     high_risk: bool | None = rec.high_risk
@@ -136,6 +138,7 @@ def screen(
     *,
     rules: RuleSet | None = None,
     policy: Policy | Mapping[str, Any] | None = None,
+    language: str = "en",
 ) -> Iterator[ScreenRow]:
     """Screen published notices: one :class:`ScreenRow` per notice, as each is judged.
 
@@ -146,6 +149,7 @@ def screen(
         rules: The rule set; the default rules if ``None``.
         policy: Policy values and ``exchange_rates`` (NOK per unit of currency) for
             notices valued in other currencies.
+        language: The language of the recommendations' words, as for :func:`srpp.recommend`.
 
     Errors do not stop the screening: a notice that cannot be read or judged (no CPV main
     code, no exchange rate for its currency, ...) yields a row whose ``error`` names the
@@ -174,7 +178,7 @@ def screen(
                 where = item.problems[0].field if item.problems else source
                 yield ScreenRow(where, error=_message(item, where), format=_format_of(data))
             else:
-                yield _row(item, rules, policy)
+                yield _row(item, rules, policy, language)
 
 
 def _format_of(data: bytes) -> str | None:

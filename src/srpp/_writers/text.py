@@ -230,14 +230,17 @@ def recommendation_text(rec: Recommendation, markdown: bool = False, language: s
                 f", {attribute_word(k, language)}: {attribute_word(v, language)}" for k, v in i.attributes
             )
             strength = strength_word(i.strength, language)
+            title = _instrument_title(i.id, language)
             if markdown:
-                out.append(f"- **{i.id}** ({strength}{attrs})  ")
+                out.append(f"- **{i.id}** ({strength}{attrs})" + (f": {title}  " if title else "  "))
                 out.append(f"  {i.reason}  ")
                 sources = _("Sources")
                 out.append(f"  {sources}: " + ", ".join(f"<{s}>" for s in i.sources))
             else:
                 why, source = _("why"), _("source")
                 out.append(f"* {i.id} [{strength}{attrs}]")
+                if title:
+                    out.append(f"    {title}")
                 out += textwrap.wrap(f"{why}: {i.reason}", 88, initial_indent="    ", break_on_hyphens=False,
                                      subsequent_indent=" " * (6 + len(why)))  # fmt: skip
                 out += [f"    {source}: {s}" for s in i.sources]
@@ -281,6 +284,16 @@ def provenance_lines(p: Provenance, markdown: bool = False, language: str = "en"
         return ["", f"### {title}\n", *(f"- **{k}:** {v}" for k, v in rows)]
     width = max(len(k) for k, _v in rows)
     return ["", title, "-" * len(title), *(f"{k + ':':<{width + 1}} {v}" for k, v in rows)]
+
+
+def _instrument_title(instrument_id: str, language: str) -> str:
+    """The title of a shipped instrument type in ``language`` ("" for one srpp does not ship)."""
+    from .._catalogue import instrument_types
+
+    for itype in instrument_types():
+        if itype.id == instrument_id:
+            return gettext(itype.title, language)
+    return ""
 
 
 def _language_of(rec: Recommendation, language: str | None) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from .._errors import SrppError
+from .._i18n import N_
 from .._model import Contract, MarketMaturity, RiskLevel
 
 __all__ = ["DEFAULT_FACTS", "VOCABULARY", "Fact", "FactKind"]
@@ -157,37 +158,37 @@ def _product_count(contract: Contract) -> int:
 
 
 DEFAULT_FACTS: tuple[Fact, ...] = (
-    Fact("raw_material", FactKind.LEVEL, "raw-material risk", tier_raw_material,
+    Fact("raw_material", FactKind.LEVEL, N_("raw-material risk"), tier_raw_material,
          description="Risk at the raw-material tier: the highest of the products, or the override."),
-    Fact("component", FactKind.LEVEL, "component risk", tier_component,
+    Fact("component", FactKind.LEVEL, N_("component risk"), tier_component,
          description="Risk at the component tier."),
-    Fact("assembly", FactKind.LEVEL, "assembly risk", tier_assembly,
+    Fact("assembly", FactKind.LEVEL, N_("assembly risk"), tier_assembly,
          description="Risk at the assembly tier."),
-    Fact("highest_risk", FactKind.LEVEL, "highest tier risk", _highest,
+    Fact("highest_risk", FactKind.LEVEL, N_("highest tier risk"), _highest,
          description="The highest risk at any assessed tier."),
-    Fact("value", FactKind.MONEY, "value", _value,
+    Fact("value", FactKind.MONEY, N_("value"), _value,
          description="Total value in NOK excluding VAT, options included; unknown at the "
                      "planning stage, when every comparison with it is false."),
-    Fact("value_known", FactKind.BOOL, "the value is known", _value_known,
-         label_false="the value is not known yet",
+    Fact("value_known", FactKind.BOOL, N_("the value is known"), _value_known,
+         label_false=N_("the value is not known yet"),
          description="Whether the contract's value is known (false at the planning stage)."),
-    Fact("duration_months", FactKind.NUMBER, "duration", _duration,
+    Fact("duration_months", FactKind.NUMBER, N_("duration"), _duration,
          description="Duration in months, options to extend included (a started month counts); "
                      "unknown at the planning stage, when every comparison with it is false.",
-         unit="months"),
-    Fact("duration_known", FactKind.BOOL, "the period is known", _duration_known,
-         label_false="the period is not known yet",
+         unit=N_("months")),
+    Fact("duration_known", FactKind.BOOL, N_("the period is known"), _duration_known,
+         label_false=N_("the period is not known yet"),
          description="Whether the contract's period is known (false at the planning stage)."),
-    Fact("risk_known", FactKind.BOOL, "srpp has risk data for everything bought", _risk_known,
-         label_false="srpp has no risk data for part of the purchase",
+    Fact("risk_known", FactKind.BOOL, N_("srpp has risk data for everything bought"), _risk_known,
+         label_false=N_("srpp has no risk data for part of the purchase"),
          description="False when a CPV code maps to no product srpp has risk data on and the "
                      "buyer has not assessed every tier: the risk is then unknown, not low."),
-    Fact("market_maturity", FactKind.CHOICE, "market maturity", _maturity,
+    Fact("market_maturity", FactKind.CHOICE, N_("market maturity"), _maturity,
          choices=tuple(m.value for m in MarketMaturity),
          description="How many suppliers already run HRDD systems."),
-    Fact("conflict_minerals", FactKind.BOOL, "the products contain conflict minerals", _minerals,
+    Fact("conflict_minerals", FactKind.BOOL, N_("the products contain conflict minerals"), _minerals,
          description="Whether the products contain tin, tantalum, tungsten, gold or cobalt."),
-    Fact("product_count", FactKind.NUMBER, "number of products", _product_count,
+    Fact("product_count", FactKind.NUMBER, N_("number of products"), _product_count,
          description="How many products the contract names."),
 )  # fmt: skip
 
