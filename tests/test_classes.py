@@ -104,3 +104,15 @@ def test_the_cache_of_classes_is_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
     plan = _recommend._plan(rs)
     assert len(plan.decisions) <= 4 and len(plan.engine._classes) <= 4
     assert [srpp.recommend(c, rules=rs) for c in reversed(cs)] == first[::-1]
+
+
+def test_amounts_in_reasons_read_as_the_language_module_writes_them() -> None:
+    """The fast English form of an amount equals srpp._i18n.format_money's."""
+    from srpp._i18n import format_money
+    from srpp._recommend import _shower
+    from srpp.rules import default_rules as rules
+
+    show = _shower(next(f for f in rules().facts if f.name == "value"), "en")
+    for amount in ("0", "0.01", "99999.99", "100000", "1300000.5", "24000000", "9999999999999.99"):
+        value = Decimal(amount)
+        assert show(value).endswith(format_money(value.quantize(Decimal("0.01")), "en")), amount

@@ -68,6 +68,9 @@ def _show(fact: Fact, value: Any, language: str = "en") -> str:
     return f"{value} {gettext(fact.unit, language)}".strip()
 
 
+_ORE = Decimal("0.01")
+
+
 def _shower(fact: Fact, language: str = "en") -> Callable[[Any], str]:
     """A function giving "label is value" for a fact, as reasons cite it (like :func:`_show`,
     with the common types first)."""
@@ -75,8 +78,13 @@ def _shower(fact: Fact, language: str = "en") -> Callable[[Any], str]:
     before = before.replace("{fact}", gettext(fact.label, language))
     after = after.replace("{fact}", gettext(fact.label, language))
     levels = {level._value_: level_word(level, language) for level in RiskLevel}
+    money = fact.kind is FactKind.MONEY and language == "en"
 
     def show(value: Any) -> str:
+        if money and type(value) is Decimal and value.is_finite():
+            # what format_money writes in English, without Babel's cost per call
+            kroner, ore = divmod(int(value.quantize(_ORE) * 100), 100)
+            return before + f"NOK {kroner:,}" + (f".{ore:02d}" if ore else "") + after
         words = levels.get(value._value_) if type(value) is RiskLevel else None
         return before + (words if words is not None else _show(fact, value, language)) + after
 
