@@ -6,6 +6,7 @@ to a fixed point, comparing Python values (levels by rank, money as exact Decima
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +16,16 @@ from srpp.rules import AllOf, AnyOf, Compare, Derive, FactKind, Holds, Recommend
 _RANK = {s: i for i, s in enumerate(("consider", "should"))}
 
 
-def _constant(rs: RuleSet, cond: Compare) -> Any:
-    raw = rs.parameter(cond.param).value if cond.param is not None else cond.value
+def _constant(rs: RuleSet, cond: Compare, day: datetime.date | None = None) -> Any:
+    if cond.param is not None:
+        p = rs.parameter(cond.param)
+        # a schedule: the last change on or before the day, else the base value
+        raw = p.value
+        for change in p.schedule:
+            if day is not None and change.since <= day:
+                raw = change.value
+    else:
+        raw = cond.value
     kind = rs.fact(cond.fact).kind
     if kind is FactKind.LEVEL:
         return list(RiskLevel).index(RiskLevel(raw))
@@ -34,11 +43,12 @@ def _value(rs: RuleSet, name: str, facts: dict[str, Any]) -> Any:
     return v
 
 
-def _holds(rs: RuleSet, cond: Any, facts: dict[str, Any], derived: set[str], strengths: dict[str, int]) -> bool:
+def _holds(rs: RuleSet, cond: Any, facts: dict[str, Any], derived: set[str], strengths: dict[str, int],
+           day: datetime.date | None = None) -> bool:
     if isinstance(cond, AllOf):
-        return all(_holds(rs, c, facts, derived, strengths) for c in cond.conditions)
+        return all(_holds(rs, c, facts, derived, strengths, day) for c in cond.conditions)
     if isinstance(cond, AnyOf):
-        return any(_holds(rs, c, facts, derived, strengths) for c in cond.conditions)
+        return any(_holds(rs, c, facts, derived, strengths, day) for c in cond.conditions)
     if isinstance(cond, Holds):
         if cond.fact in derived:
             return True
@@ -48,7 +58,7 @@ def _holds(rs: RuleSet, cond: Any, facts: dict[str, Any], derived: set[str], str
     a = _value(rs, cond.fact, facts)
     if a is None:
         return False
-    b = _constant(rs, cond)
+    b = _constant(rs, cond, day)
     if cond.op == "==":
         return bool(a == b)
     if cond.op == "!=":
@@ -62,8 +72,11 @@ def _holds(rs: RuleSet, cond: Any, facts: dict[str, Any], derived: set[str], str
     return bool(a >= b)
 
 
-def evaluate(rs: RuleSet, facts: dict[str, Any]) -> tuple[set[str], dict[str, tuple[str, dict[str, str]]]]:
-    """The rule ids that fire, and ``{instrument: (strength, attributes)}`` they conclude."""
+def evaluate(
+    rs: RuleSet, facts: dict[str, Any], day: datetime.date | None = None
+) -> tuple[set[str], dict[str, tuple[str, dict[str, str]]]]:
+    """The rule ids that fire, and ``{instrument: (strength, attributes)}`` they conclude,
+    with every parameter read for ``day`` (its base value when ``None``)."""
     fired: set[str] = set()
     derived: set[str] = set()
     strengths: dict[str, int] = {}
@@ -71,7 +84,7 @@ def evaluate(rs: RuleSet, facts: dict[str, Any]) -> tuple[set[str], dict[str, tu
     while changed:
         changed = False
         for rule in rs.rules:
-            if rule.id in fired or not _holds(rs, rule.when, facts, derived, strengths):
+            if rule.id in fired or not _holds(rs, rule.when, facts, derived, strengths, day):
                 continue
             fired.add(rule.id)
             changed = True

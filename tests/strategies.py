@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import srpp
 from srpp import Contract, MarketMaturity, Money, RiskLevel, RiskProfile, Tier
-from srpp.rules import AllOf, AnyOf, Compare, Derive, Holds, Parameter, Recommend, Recommended, Rule, RuleSet
+from srpp.rules import AllOf, AnyOf, Change, Compare, Derive, Holds, Parameter, Recommend, Recommended, Rule, RuleSet
 
 levels = st.sampled_from(list(RiskLevel))
 optional_levels = st.none() | levels
@@ -139,7 +139,11 @@ def rule_sets(draw: Any, max_rules: int = 10) -> RuleSet:
     if not rules:
         rules.append(Rule("r-base", Compare("value", ">=", 0), Recommend("market-dialogue", "should"),
                           "base", ("https://example.org/src",)))  # fmt: skip
-    return RuleSet(rules, parameters=(Parameter("p_money", "money", draw(st.sampled_from([0, 1_300_000, 10**8]))),))
+    # p_money may change by date (a schedule), as a threshold a law changes does
+    changes = draw(st.sampled_from([(), ((2027, 1, 1), 300_000), ((2025, 6, 1), 10**8)]))
+    schedule = (Change(__import__("datetime").date(*changes[0]), changes[1]),) if changes else ()
+    return RuleSet(rules, parameters=(
+        Parameter("p_money", "money", draw(st.sampled_from([0, 1_300_000, 10**8])), schedule=schedule),))
 
 
 def _instruments_tested(cond: Any) -> set[str]:

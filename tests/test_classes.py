@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import attrs
@@ -48,7 +49,7 @@ def test_cached_and_uncached_evaluation_agree_on_generated_rule_sets(
         encoded = engine.encode({f.name: f.extract(c) for f in engine.facts})
         assert engine.decide(encoded) == engine.evaluate(encoded)
         assert r == _uncached(rs, c), (rs, c)
-        fired, _ = reference.evaluate(rs, reference.facts_of(rs, c))
+        fired, _ = reference.evaluate(rs, reference.facts_of(rs, c), c.date or datetime.date.today())
         assert set(r.fired) == fired
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 from decimal import Decimal
 
@@ -135,7 +136,8 @@ class TestInvariants:
         """Differential test on random rule sets with chaining, any/all and parameters."""
         for c in cs:
             r = srpp.recommend(c, rules=rs)
-            fired, instruments = reference.evaluate(rs, reference.facts_of(rs, c))
+            day = c.date or datetime.date.today()  # parameters are read for the contract's date
+            fired, instruments = reference.evaluate(rs, reference.facts_of(rs, c), day)
             assert set(r.fired) == fired, (rs, c)
             assert reference.summary(r) == instruments
 

@@ -6,6 +6,8 @@ is called, so ``import srpp`` works without it.
 
 from __future__ import annotations
 
+import datetime
+
 import json
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
@@ -92,7 +94,8 @@ def recommend_table(
     if not isinstance(rs, RuleSet):
         raise TypeError(f"rules must be a srpp.rules.RuleSet, got {type(rs).__name__}")
     effective = _with_policy(rs, pol) if pol.values else rs
-    engine = _plan(effective).engine
+    # parameters that change by date: the rows without a date column are read for today
+    engine = _plan(effective.on(datetime.date.today()) if effective.scheduled else effective).engine
     n = table.num_rows
     names = table.column_names
 
