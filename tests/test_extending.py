@@ -325,3 +325,32 @@ class TestDistribution:
         for extra, requirements in project["optional-dependencies"].items():
             for requirement in requirements:
                 assert not re.match(r"srpp\s*(\[|$|[<>=!~;])", requirement), (extra, requirement)
+
+
+class TestDownstreamCatalogues:
+    def test_a_product_of_ones_own_has_cpv_codes_and_a_norwegian_name(self) -> None:
+        """Its codes (and codes below them) map to it before srpp's mapping; its names resolve."""
+        drones = attrs.evolve(DRONES, name_nb="Droner", cpv=["35613000-4"])
+        cat = srpp.default_catalogue().with_products(drones)
+        found = srpp.cpv("35613000-4", cat)
+        assert found.product == drones and found.coverage is srpp.Coverage.PRODUCT
+        assert found.mapped_by == "35613000-4" and "product of the catalogue" in found.reason
+        assert srpp.cpv("35613000-4").product is None  # the shipped catalogue knows no drones
+        assert srpp.cpv("30213100-6", cat).product == srpp.product("laptops")  # srpp's mapping stays
+        assert cat.resolve("Droner") == drones
+        doc = {"cpv": ["35613000-4"], "value": {"amount": 8_000_000}, "duration_months": 12}
+        r = srpp.recommend(doc, catalogue=cat)
+        assert r.high_risk is True and r.contract.all_products == (drones,)
+        assert r.to_dict()["provenance"]["data"]["products"]["own"] == ["drones"]
+
+    def test_a_more_specific_shipped_mapping_still_wins(self) -> None:
+        """The longest prefix decides: a downstream claim on a whole division does not take
+        codes srpp's mapping lists more precisely."""
+        broad = attrs.evolve(DRONES, id="all-computers", cpv=["30000000-9"])
+        cat = srpp.default_catalogue().with_products(broad)
+        assert srpp.cpv("30213100-6", cat).product == srpp.product("laptops")
+
+    def test_bad_codes_of_a_product_are_refused_with_the_product_and_field(self) -> None:
+        """A malformed or unknown code is named, with the product."""
+        with pytest.raises(srpp.UnknownNameError, match=r"drones\.cpv\[0\]: unknown CPV code '35613999-1'"):
+            srpp.default_catalogue().with_products(attrs.evolve(DRONES, cpv=["35613999-1"]))

@@ -96,6 +96,14 @@ class Catalogue:
         """
         return self._by_id[self.aliases.resolve(name)]
 
+    @functools.cached_property
+    def own_cpv(self) -> dict[str, tuple[str, Product]]:
+        """The CPV codes the catalogue's products claim (:attr:`Product.cpv`): the significant
+        digits of each code -> ``(the code, the product)``; empty for the shipped catalogue."""
+        from ._cpv import significant
+
+        return {significant(code.strip()[:8]): (code, p) for p in self.products for code in p.cpv}
+
     def ids(self) -> list[str]:
         """Every product id."""
         return list(self._by_id)
@@ -126,6 +134,12 @@ class Catalogue:
         >>> "tablets" in default_catalogue().with_products(tablets)
         True
         """
+        from ._cpv import cpv_problem
+
+        problems = [f"{p.id}.cpv[{i}]: {problem}" for p in products for i, code in enumerate(p.cpv)
+                    if (problem := cpv_problem(code)) is not None]  # fmt: skip
+        if problems:
+            raise UnknownNameError("; ".join(problems))
         new = {p.id: p for p in products}
         kept = tuple(p for p in self.products if p.id not in new)
         cats = {c.id: c for c in (*self.categories, *categories)}

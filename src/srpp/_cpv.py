@@ -168,7 +168,13 @@ def cpv(code: str, catalogue: Catalogue | None = None) -> CpvCode:
     full, label = _vocabulary()[digits]
     sig = significant(digits)
     mapping = _mapping()
+    own = cat.own_cpv
     for length in range(len(sig), 1, -1):
+        mine = own.get(sig[:length]) if own else None
+        if mine is not None:  # the catalogue's own product, before srpp's mapping
+            listed, product = mine
+            reason = f"{product.name}, a product of the catalogue, listed under CPV {listed}"
+            return CpvCode(full, label, product, listed, Coverage.PRODUCT, reason)
         entry = mapping.get(sig[:length])
         if entry is not None:
             listed, coverage, pid, note = entry

@@ -184,6 +184,11 @@ def _date_or_none(value: object) -> datetime.date | None:
     return datetime.date.fromisoformat(str(value))
 
 
+def _codes(value: Iterable[str]) -> tuple[str, ...]:
+    """CPV codes as a tuple; a lone code is one item."""
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 @attrs.frozen
 class Product:
     """A product with its generalised supply-chain risk.
@@ -201,6 +206,10 @@ class Product:
             ``""`` when none is known.
         source_date: The date the source page shows (its "updated" date), if it shows one.
         read_date: The date srpp read the figures from the source.
+        cpv: CPV codes that mean this product, for a product of one's own (a downstream
+            catalogue's): :func:`srpp.cpv` with that catalogue maps them, and codes below
+            them, to it, before srpp's own mapping. The shipped products leave it empty; srpp
+            maps codes to them in ``srpp/data/cpv_map.csv``.
     """
 
     id: str
@@ -213,6 +222,7 @@ class Product:
     name_nb: str = ""
     source_date: datetime.date | None = attrs.field(default=None, converter=_date_or_none)
     read_date: datetime.date | None = attrs.field(default=None, converter=_date_or_none)
+    cpv: tuple[str, ...] = attrs.field(default=(), converter=_codes)
 
 
 @attrs.frozen

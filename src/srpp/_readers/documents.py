@@ -357,4 +357,5 @@ def product_to_dict(product: Product) -> dict[str, Any]:
         "source_date": None if product.source_date is None else product.source_date.isoformat(),
         "read_date": None if product.read_date is None else product.read_date.isoformat(),
         "name_nb": product.name_nb,
+        **({"cpv": list(product.cpv)} if product.cpv else {}),
     }
