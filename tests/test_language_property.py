@@ -11,7 +11,7 @@ from srpp import Contract
 
 from .strategies import contracts
 
-WORDS = {"reason"}  # the words of an instrument; everything else is ids, codes and figures
+WORDS = {"reason", "steps", "notes", "templates"}  # the words of an instrument; the rest is ids, codes and figures
 
 
 def _without_words(doc: dict[str, Any]) -> dict[str, Any]:

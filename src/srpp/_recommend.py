@@ -327,9 +327,10 @@ class _Plan:
         for i in instruments:
             itype = self.types[i.id]
             labels = tuple(x for x in itype.labels if categories.intersection(x.categories))
+            steps = tuple(attrs.evolve(x, when=self._(x.when), what=self._(x.what)) for x in itype.steps)
             out.append(attrs.evolve(
-                i, sources=tuple(dict.fromkeys((*i.sources, *pages))), steps=itype.steps,
-                templates=itype.templates, labels=labels, notes=itype.notes,
+                i, sources=tuple(dict.fromkeys((*i.sources, *pages))), steps=steps,
+                templates=tuple(attrs.evolve(x, name=self._(x.name)) for x in itype.templates), labels=labels, notes=tuple(self._(n) for n in itype.notes),
             ))  # fmt: skip
         return tuple(out)
 
@@ -339,7 +340,7 @@ class _Plan:
         """The notes of a contract with CPV codes or at the planning stage."""
         notes = list(self.notes)
         if high_risk:
-            notes += high_risk_notes()
+            notes += [self._(n) for n in high_risk_notes()]
         notes += [
             self._(_NOTES["unrated_cpv"]).format(code=c.code, label=c.label, reason=self._(c.reason))
             for c in contract.unrated
@@ -416,7 +417,7 @@ class _Plan:
             instruments.append(slot)
         notes = list(self.notes)
         if "high_risk" in out.derived:
-            notes += high_risk_notes()
+            notes += [self._(n) for n in high_risk_notes()]
         absent = [(name, note) for name, note in self.absent_notes if name not in out.derived]
         notes += [note for _, note in absent]
         if not instruments and not absent:
