@@ -362,6 +362,19 @@ class TestScreenPage:
         assert status == 2  # two notices cannot be judged, as in every other format
         assert "2 of 11 notices could not be read or judged" in err.getvalue()
         parse(target.read_text("utf-8"))
+        argv = [
+            "screen",
+            str(HERE / "notices"),
+            "--format",
+            "html",
+            "--lang",
+            "nb",
+            "-o",
+            str(target),
+        ]
+        assert main(argv, io.StringIO(), io.StringIO()) == 2
+        page = target.read_text("utf-8")
+        assert '<html lang="nb">' in page and "kunngjøringer gjennomgått" in page
 
 
 class TestNorwegian:

@@ -438,7 +438,8 @@ def parser() -> argparse.ArgumentParser:
     sc.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
     sc.add_argument("--policy", metavar="FILE",
                     help="a policy file: parameters, and exchange_rates for notices not in NOK")  # fmt: skip
-    sc.set_defaults(func=cmd_screen, lang=None)
+    _language_option(sc)
+    sc.set_defaults(func=cmd_screen)
 
     cp = sub.add_parser("cpv", help="CPV codes: label, product and its risk per tier")
     cp.add_argument("codes", nargs="+", metavar="CODE", help="a CPV code such as 30213100-6")
