@@ -137,6 +137,8 @@ class TestCaseRecord:
         bare = _Proxy(rec, provenance=None, notice_codes=None)
         text = text_of(parse(recommendation_html([bare])))
         assert "Provenance" not in text and "Codes for the notice" not in text
+        for step in next(i for i in doc["instruments"] if i["id"] == "self-assessment").get("steps", []):
+            assert f"{step['what']} ({step['when']})" in plain
         richer = _Proxy(
             rec,
             provenance={

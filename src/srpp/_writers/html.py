@@ -137,7 +137,7 @@ def _step_text(step: Any) -> str:
     if isinstance(step, Mapping):
         parts = [
             str(step[k])
-            for k in ("title", "text", "summary", "description", "when", "deadline")
+            for k in ("title", "what", "text", "summary", "description", "when", "deadline")
             if step.get(k)
         ]
         return (
