@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import srpp
 from srpp import Contract, UnknownNameError
 from srpp._aliases import Aliases, normalise
+from srpp._catalogue import default_catalogue
 from srpp._catalogue import instrument_type
 from srpp._cli import main
 
@@ -111,3 +112,19 @@ def test_an_id_always_means_itself() -> None:
     """A name that is another entry's id never takes it over."""
     a = Aliases("thing", [("a", "b"), ("b", "B thing")])
     assert a.resolve("b") == "b" and a.resolve("B thing") == "b"
+
+
+@given(st.text(max_size=12))
+def test_any_unknown_product_name_gives_a_message_not_a_crash(name: str) -> None:
+    """Every name that resolves to nothing raises UnknownNameError with a message naming it."""
+    catalogue = default_catalogue()
+    try:
+        catalogue.resolve(name)
+    except srpp.UnknownNameError as exc:
+        assert f"unknown product {name!r}" in str(exc)
+
+
+def test_a_name_with_no_close_match_points_to_the_list() -> None:
+    """'xx' is like nothing: the message says where the names are listed."""
+    with pytest.raises(srpp.InvalidContractError, match=r"unknown product 'xx'; no product .*srpp products"):
+        srpp.recommend({"products": ["xx"]})

@@ -90,6 +90,9 @@ class Aliases:
             hint = f"; did you mean {shown!r}" + (f" ({ident})" if shown != ident else "") + "?"
         elif len(self._ids) <= 8:
             hint = f"; expected one of {', '.join(repr(k) for k in self._ids)}"
+        else:
+            listing = "instruments" if self.kind == "instrument" else "products"
+            hint = f"; no {self.kind} has a similar name ('srpp {listing}' lists them)"
         return f"unknown {self.kind} {name!r}{hint}"
 
 
