@@ -235,3 +235,11 @@ class TestGoodDocuments:
         c = Contract.from_dict(with_(products=["tablets"]), catalogue=cat)
         assert c.products == (tablets,)
         assert "products[0]" in problems(with_(products=["tablets"]))
+
+
+def test_a_foreign_currency_without_a_rate_says_how_to_give_one() -> None:
+    """The message names the document field, the Python argument and the CLI option."""
+    with pytest.raises(srpp.InvalidContractError) as info:
+        srpp.recommend({"products": ["laptops"], "value": {"amount": 5, "currency": "EUR"}})
+    message = str(info.value)
+    assert "value.exchange_rate" in message and "exchange_rates" in message and "--policy" in message

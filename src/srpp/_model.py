@@ -305,7 +305,8 @@ def money_problems(amount: Decimal, currency: str, rate: Decimal | None) -> list
             Problem(
                 "exchange_rate",
                 f"a value in {currency} needs an exchange rate to NOK (NOK per {currency}); "
-                "srpp does not guess one: add value.exchange_rate or pass exchange_rates",
+                "srpp does not guess one: add value.exchange_rate, or give exchange_rates "
+                "(Python: policy={'exchange_rates': {...}}; command line: --policy FILE)",
             )
         )
     if rate is not None and (not rate.is_finite() or rate <= 0):
