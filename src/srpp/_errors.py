@@ -112,7 +112,19 @@ class EngineError(SrppError, RuntimeError):
 
 
 class RuleSetTooLargeError(EngineError):
-    """A rule set needs more simultaneous matches than durable-rules can hold."""
+    """A rule set exceeds a limit of durable-rules; :attr:`problems` says what to change.
+
+    Raised when the rule set is built (every limit measured on durable-rules 2.0.28 is
+    checked then, see the engine page of the docs), and, should the engine still refuse
+    something, when it is compiled or evaluated.
+    """
+
+    def __init__(self, message: str, code: int | None = None, problems: Iterable[Problem] = ()) -> None:
+        super().__init__(message, code)
+        self.problems: tuple[Problem, ...] = tuple(problems)
+
+    def __reduce__(self) -> tuple[type[RuleSetTooLargeError], tuple[str, int | None, tuple[Problem, ...]]]:  # type: ignore[override]
+        return (type(self), (str(self), self.code, self.problems))
 
 
 for _cls in (SrppError, InvalidAmountError, InvalidContractError, InvalidNoticeError,

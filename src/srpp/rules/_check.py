@@ -26,7 +26,11 @@ RESERVED = ("sid", "id", "_k", "_n", "_s")
 
 
 def fnv1a_32(name: str) -> int:
-    """The hash durable-rules gives a property name (32-bit FNV-1a over its bytes)."""
+    """The hash durable-rules gives a name: 32-bit FNV-1a over its UTF-8 bytes.
+
+    The C core calls it ``fnv1Hash32`` but computes FNV-1a (xor, then multiply): its own
+    constants agree (``HASH_SID`` is 3593476751, ``HASH_NEQ`` 2488026869).
+    """
     h = 0x811C9DC5
     for byte in name.encode():
         h = ((h ^ byte) * 16777619) & 0xFFFFFFFF
@@ -190,14 +194,18 @@ def check(rs: RuleSet) -> list[Problem]:
 
     problems.extend(_cycles(rs, derived, concludes))
 
-    used = {name for name in facts} | set(RESERVED)
+    operators = {fnv1a_32(n): n for n in ENGINE_NAMES}
     by_hash: dict[int, str] = {}
-    for name in sorted(used):
+    for name in sorted({name for name in facts} | set(RESERVED)):
         h = fnv1a_32(name)
-        if h in by_hash:
+        if h in operators:
+            add(Problem("facts", f"{name!r} has the same 32-bit hash in durable-rules as its "
+                        f"operator {operators[h]!r}, so the engine would read it as that "
+                        "operator; rename the fact"))  # fmt: skip
+        elif h in by_hash:
             add(Problem("facts", f"{by_hash[h]!r} and {name!r} have the same hash in durable-rules "
                         "and would be confused by the engine; rename one"))  # fmt: skip
-        by_hash[h] = name
+        by_hash.setdefault(h, name)
     return problems
 
 
@@ -372,3 +380,267 @@ def _cycles(rs: RuleSet, derived: dict[str, list[int]], concludes: dict[str, lis
         if i not in state:
             visit(i, [])
     return problems
+
+
+# -- durable-rules' limits -----------------------------------------------------------------
+#
+# Measured on durable-rules 2.0.28 (see docs/engine.md, "Limits checked when a rule set is
+# built"). The analysis runs over the engine definition srpp compiles the rule set to
+# (``_engine.to_engine``), so it follows the compiler wherever it goes.
+
+ENGINE_NAMES = (
+    "all", "any", "pri", "count", "cap", "dist", "$lt", "$lte", "$gt", "$gte", "$eq", "$neq",
+    "$mt", "$imt", "$iall", "$iany", "$ex", "$nex", "$or", "$and", "$s", "$m", "name", "$add",
+    "$sub", "$mul", "$div", "$l", "$r", "$forward",
+)  # fmt: skip
+"""Names whose hashes durable-rules' C core switches on while it reads a rule set (rete.c)."""
+MESSAGE_PROPERTIES = ("sid", "id")
+"""Properties durable-rules reads from every message by their hashes (state.h)."""
+ALPHA_SLOTS = 512
+"""Slots of the hash table of tests that follow one test; a full table hangs ``create_ruleset``."""
+MAX_TESTS_AFTER_ONE = 256
+"""srpp refuses more different tests after one test: half the slots, well below the hang."""
+MAX_PATTERNS_AT_ONE = 256
+"""Patterns (rule parts) that can end at one test; one more is engine error 108."""
+MAX_PROPERTIES = 254
+"""Properties of one message (srpp's own ``sid``, ``id``, ``_k`` included); one more is error 302."""
+MAX_OPERATORS = 15
+"""``$and``/``$or`` operators in one pattern (two expression slots each, 32 slots); error 113."""
+MAX_PATTERNS = 16
+"""Patterns in one engine rule (a contract and up to 15 joined conclusions); error 304."""
+MAX_STACK = 64
+"""Tests durable-rules keeps pending while it matches one message; one more is error 303."""
+
+
+def _prop_test(expr: dict[str, Any]) -> tuple[str, str, Any]:
+    """``{"$gte": {"value": 5}}`` or ``{"value": 5}`` as (property, operator, constant)."""
+    ((key, inner),) = expr.items()
+    if key.startswith("$") and isinstance(inner, dict):
+        ((prop, value),) = inner.items()
+        return prop, key, value
+    return key, "==", inner
+
+
+class _Node:
+    """A test of durable-rules' alpha network, as ``createAlpha`` in rete.c builds it."""
+
+    __slots__ = ("children", "ends", "label", "test", "forward")
+
+    def __init__(self, test: tuple[str, str, Any] | None, label: str, forward: bool = False) -> None:
+        self.test = test
+        self.label = label
+        self.forward = forward
+        self.children: dict[Any, _Node] = {}
+        self.ends: list[str] = []
+
+
+class _Network:
+    def __init__(self, facts: dict[str, Fact]) -> None:
+        self.root = _Node(None, "the start")
+        self.forwards = 0
+        self.facts = facts
+
+    def label(self, prop: str, op: str, value: Any) -> str:
+        """A test as rules write it: ``value >= NOK 5``, ``raw_material >= high``."""
+        shown: Any = value
+        fact = self.facts.get(prop)
+        if fact is not None and not isinstance(value, bool):
+            if fact.kind is FactKind.MONEY:
+                shown = f"NOK {value // 100:,}"
+            elif fact.kind is FactKind.LEVEL:
+                shown = next((lv.value for lv in RiskLevel if lv.rank == value), value)
+            elif fact.kind is FactKind.CHOICE and 0 <= value < len(fact.choices):
+                shown = fact.choices[value]
+        elif prop.startswith("_"):
+            return "srpp's own test of a fact's kind"
+        sym = {"$gte": ">=", "$gt": ">", "$lte": "<=", "$lt": "<", "$neq": "!="}.get(op, "==")
+        return f"{prop} {sym} {shown}"
+
+    def add(self, expr: dict[str, Any], parent: _Node) -> _Node:
+        ((key, inner),) = expr.items()
+        if key == "$and":
+            node = parent
+            for e in inner:
+                node = self.add(e, node)
+            return node
+        if key == "$or":
+            # a fresh forward node, reached from the end of each alternative
+            self.forwards += 1
+            fwd = _Node(None, parent.label, forward=True)
+            for e in inner:
+                end = self.add(e, parent)
+                end.children[("$forward", self.forwards)] = fwd
+            return fwd
+        test = _prop_test(expr)
+        key_ = (test[0], test[1], repr(test[2]))
+        found = parent.children.get(key_)
+        if found is None:
+            found = parent.children[key_] = _Node(test, self.label(*test))
+        return found
+
+
+def _operators(expr: Any) -> int:
+    if isinstance(expr, dict):
+        return sum((k in ("$and", "$or")) + _operators(v) for k, v in expr.items())
+    if isinstance(expr, list):
+        return sum(_operators(e) for e in expr)
+    return 0
+
+
+_TRUE = {
+    "==": lambda x, c: x == c, "$neq": lambda x, c: x != c, "$lt": lambda x, c: x < c,
+    "$lte": lambda x, c: x <= c, "$gt": lambda x, c: x > c, "$gte": lambda x, c: x >= c,
+}  # fmt: skip
+
+
+def _most_true(tests: list[tuple[str, Any]]) -> int:
+    """The most of these tests of one property that one value (or its absence) makes true."""
+    constants = [c for _, c in tests]
+    candidates: list[Any] = []
+    if all(isinstance(c, bool) for c in constants):
+        candidates = [True, False]
+    else:
+        nums = [int(c) for c in constants]
+        for c in nums:
+            candidates += [c - 1, c, c + 1]
+        candidates += [min(nums) - 2, max(nums) + 2]
+    best = sum(op == "$neq" for op, _ in tests)  # the property absent: only != could hold
+    for x in candidates:
+        try:
+            best = max(best, sum(bool(_TRUE[op](x, c)) for op, c in tests))
+        except TypeError:  # mixed kinds cannot come from srpp; count every test
+            return len(tests)
+    return best
+
+
+def _matched_at_once(node: _Node) -> int:
+    """An upper bound of the children of ``node`` one message makes true together."""
+    by_prop: dict[str, list[tuple[str, Any]]] = {}
+    n = 0
+    for child in node.children.values():
+        if child.test is None:
+            n += 1  # a forward node is always passed
+        else:
+            by_prop.setdefault(child.test[0], []).append((child.test[1], child.test[2]))
+    return n + sum(_most_true(tests) for tests in by_prop.values())
+
+
+def engine_problems(rs: RuleSet) -> tuple[list[Problem], list[Problem]]:
+    """(names the engine would confuse, limits the rule set exceeds), each naming what to change.
+
+    Call only on a rule set :func:`check` found valid: it compiles the rule set to durable-rules'
+    definition (without the engine) and measures that against the engine's limits above.
+    """
+    from ._engine import to_engine
+
+    definition, actions, _used = to_engine(rs)
+    names: list[Problem] = []
+    limits: list[Problem] = []
+
+    def where(engine_rule: str) -> str:
+        if engine_rule in actions:
+            i = actions[engine_rule][0]
+            return f"rules[{i}] ({rs.rules[i].id})"
+        return "rules"
+
+    # property names: their hashes against each other and against the engine's own names
+    props: set[str] = set(MESSAGE_PROPERTIES)
+
+    def collect(expr: Any) -> None:
+        if isinstance(expr, dict):
+            for k, v in expr.items():
+                if k in ("$and", "$or"):
+                    collect(v)
+                elif k.startswith("$") and isinstance(v, dict):
+                    props.update(v)
+                else:
+                    props.add(k)
+        elif isinstance(expr, list):
+            for e in expr:
+                collect(e)
+
+    for body in definition.values():
+        for pattern in body["all"]:
+            for expr in pattern.values():
+                collect(expr)
+    engine_hashes = {fnv1a_32(n): n for n in ENGINE_NAMES}
+    seen: dict[int, str] = {}
+    for name in sorted(props):
+        h = fnv1a_32(name)
+        if h in engine_hashes:
+            names.append(Problem("facts", f"{name!r} has the same 32-bit hash in durable-rules as "
+                                 f"its operator {engine_hashes[h]!r}, so the engine would read it "
+                                 "as that operator; rename the fact"))  # fmt: skip
+        elif h in seen:
+            names.append(Problem("facts", f"{seen[h]!r} and {name!r} have the same hash in "
+                                 "durable-rules and would be confused by the engine; rename one"))  # fmt: skip
+        seen.setdefault(h, name)
+    if names:
+        return names, limits
+
+    contract_props = {p for p in props if p not in MESSAGE_PROPERTIES and p not in ("_n", "_s")}
+    if len(contract_props) + len(MESSAGE_PROPERTIES) > MAX_PROPERTIES:
+        used = len(contract_props) - 1  # less srpp's own kind property
+        limits.append(Problem("facts", f"the rules test {used} different facts; durable-rules "
+                              f"takes at most {MAX_PROPERTIES - 3} (engine error 302): test "
+                              "fewer facts, or split the rule set"))  # fmt: skip
+
+    net = _Network({f.name: f for f in rs.facts})
+    for name, body in definition.items():
+        patterns = body["all"]
+        if len(patterns) > MAX_PATTERNS:
+            limits.append(Problem(f"{where(name)}.when", f"joins {len(patterns) - 1} conclusions of "
+                                  f"other rules; durable-rules joins at most {MAX_PATTERNS - 1} in "
+                                  "one rule (engine error 304): derive an intermediate fact from "
+                                  "some of them and test that"))  # fmt: skip
+        for pattern in patterns:
+            for expr in pattern.values():
+                ops = _operators(expr)
+                if ops > MAX_OPERATORS:
+                    limits.append(Problem(f"{where(name)}.when", f"nests {ops} all/any groups in one "
+                                          f"test of the contract; durable-rules takes at most "
+                                          f"{MAX_OPERATORS} (engine error 113): flatten the "
+                                          "condition or split the rule"))  # fmt: skip
+                net.add(expr, net.root).ends.append(name)
+    if limits:
+        return names, limits
+
+    # every test once: its slots, the patterns ending at it, and (post-order) how many tests
+    # can be pending on the engine's stack below it: M(v) = max(m(v), m(v) - 1 + max M(child))
+    pending: dict[int, int] = {}
+    order: list[_Node] = []
+    visited = {id(net.root)}
+    path: list[tuple[_Node, Iterator[_Node]]] = [(net.root, iter(list(net.root.children.values())))]
+    while path:
+        node, children = path[-1]
+        child = next(children, None)
+        if child is None:
+            path.pop()
+            order.append(node)
+            m = _matched_at_once(node)
+            below = max((pending[id(c)] for c in node.children.values()), default=None)
+            pending[id(node)] = m if below is None else max(m, m - 1 + below)
+        elif id(child) not in visited:
+            visited.add(id(child))
+            path.append((child, iter(list(child.children.values()))))
+    for node in order:
+        if len(node.children) > MAX_TESTS_AFTER_ONE:
+            limits.append(Problem("rules", f"{len(node.children)} different tests follow "
+                                  f"{node.label} in durable-rules' network, whose table there has "
+                                  f"{ALPHA_SLOTS} slots (full, it hangs for good); srpp allows "
+                                  f"{MAX_TESTS_AFTER_ONE}: use fewer different constants (merge "
+                                  "thresholds) or split the rule set"))  # fmt: skip
+        if len(node.ends) > MAX_PATTERNS_AT_ONE:
+            limits.append(Problem("rules", f"{len(node.ends)} rules end at the test {node.label}; "
+                                  f"durable-rules takes at most {MAX_PATTERNS_AT_ONE} there "
+                                  "(engine error 108): merge rules with the same condition"))  # fmt: skip
+    if limits:
+        return names, limits
+    worst = pending[id(net.root)]
+    if worst > MAX_STACK:
+        limits.append(Problem("rules", f"one contract can make {worst} tests true at once; "
+                              f"durable-rules keeps at most {MAX_STACK} pending while it matches "
+                              "a contract (engine error 303): use fewer overlapping thresholds on "
+                              "one fact (ranges that exclude each other count once), or split the "
+                              "rule set"))  # fmt: skip
+    return names, limits

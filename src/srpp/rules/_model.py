@@ -12,7 +12,7 @@ from typing import Any, TypeVar, Union
 
 import attrs
 
-from .._errors import InvalidPolicyError, InvalidRuleSetError, Problem
+from .._errors import InvalidPolicyError, InvalidRuleSetError, Problem, RuleSetTooLargeError
 from .._model import InstrumentType, Strength
 from .._suggest import unknown
 from ._facts import DEFAULT_FACTS, Fact
@@ -345,11 +345,21 @@ class RuleSet:
     name: str = "custom"
 
     def __attrs_post_init__(self) -> None:
-        from ._check import check
+        from ._check import check, engine_problems
 
         problems = check(self)
         if problems:
             raise InvalidRuleSetError(problems)
+        names, limits = engine_problems(self)
+        if names:
+            raise InvalidRuleSetError(names)
+        if limits:
+            raise RuleSetTooLargeError(
+                f"rule set {self.name!r} is too large for durable-rules "
+                f"({len(limits)} problem{'s' if len(limits) != 1 else ''})"
+                + "".join(f"\n  - {p}" for p in limits),
+                problems=limits,
+            )
 
     # -- look-ups -----------------------------------------------------------------------
 
