@@ -52,8 +52,8 @@ class TestRecommend:
         assert code == 2
         lines = [json.loads(line) for line in out.splitlines()]
         assert len(lines) == 2 and all(d["contract"]["id"] == "a-1" for d in lines)
-        assert f"{path}: contract #2 ('b-2'): products[0]: unknown product 'laptpo'" in err
-        assert f"{path}: contract #2 ('b-2'): value.amount:" in err
+        assert f"{path}: line 1, contract #2 ('b-2'): products[0]: unknown product 'laptpo'" in err
+        assert f"{path}: line 1, contract #2 ('b-2'): value.amount:" in err
         assert "1 of 3 contracts" in err
 
     def test_json_lines_input(self, tmp_path: Path) -> None:
@@ -115,11 +115,147 @@ class TestOtherCommands:
         assert out.returncode == 0 and json.loads(out.stdout)["high_risk"] is True
 
 
-def test_a_large_file_goes_through_worker_processes(tmp_path: Path) -> None:
-    """2,001 contracts (above the parallel threshold) with one bad: order kept, bad one named."""
+def test_a_large_file_streams_in_order_with_its_bad_contract_named(tmp_path: Path) -> None:
+    """2,001 contracts with one bad: order kept, the bad one named by line and position."""
     docs = [GOOD | {"id": f"c{i}"} for i in range(2001)]
     docs[1500] = BAD
     code, out, err = run("recommend", write(tmp_path, "big.json", docs), "--format", "json")
     ids = [json.loads(line)["contract"]["id"] for line in out.splitlines()]
     assert code == 2 and len(ids) == 2000 and ids[1500] == "c1501" and ids[0] == "c0"
-    assert "contract #1501 ('b-2')" in err
+    assert "line 1, contract #1501 ('b-2')" in err
+
+
+def srpp_cli(*argv: str, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+    """``python -m srpp`` in a subprocess (bytes in, bytes out), with a timeout."""
+    return subprocess.run([sys.executable, "-m", "srpp", *argv], capture_output=True, timeout=120, **kwargs)
+
+
+class TestBadInputCostsOnlyItself:
+    @pytest.mark.parametrize("content", ['"x"', "42", "null", "true"])
+    def test_a_document_that_is_not_an_object(self, tmp_path: Path, content: str) -> None:
+        """A string, number, null or boolean: exit 2 and a message, never a traceback."""
+        code, out, err = run("recommend", write(tmp_path, "x.json", content))
+        assert code == 2 and out == "" and "must be a JSON object" in err and "Traceback" not in err
+
+    def test_a_list_holding_things_that_are_not_objects(self, tmp_path: Path) -> None:
+        """[1, "x", null, {...}] on separate lines: each bad one named with its line; the good one printed."""
+        path = write(tmp_path, "x.json", '[\n1,\n"x",\nnull,\n' + json.dumps(GOOD) + "\n]")
+        code, out, err = run("recommend", path, "--format", "json")
+        assert code == 2 and json.loads(out)["contract"]["id"] == "a-1"
+        assert f"{path}: line 3, contract #2: must be a JSON object (a document), got a string" in err
+        assert "3 of 4 contracts" in err
+
+    def test_one_string_among_many_contracts_loses_nothing(self, tmp_path: Path) -> None:
+        """The version 1 loss: one "x" among thousands of contracts printed only a fraction."""
+        docs: list[Any] = [GOOD | {"id": f"c{i}"} for i in range(3000)]
+        docs[1234] = "x"
+        code, out, err = run("recommend", write(tmp_path, "x.json", docs), "--format", "json")
+        assert code == 2 and len(out.splitlines()) == 2999 and err.count("must be a JSON object") == 1
+
+    def test_text_format_prints_the_good_ones_when_one_is_bad(self, tmp_path: Path) -> None:
+        """Version 1 printed nothing at all in text format."""
+        path = write(tmp_path, "x.jsonl", "\n".join(json.dumps(d) for d in (GOOD, BAD, GOOD)))
+        code, out, err = run("recommend", path)
+        assert code == 2 and out.count("## a-1") + out.count("a-1") >= 2 and "line 2, contract #2 ('b-2')" in err
+
+    def test_a_truncated_last_line_costs_only_itself(self, tmp_path: Path) -> None:
+        """JSON Lines cut off: the complete lines are reported, the last one named."""
+        text = "\n".join(json.dumps(GOOD | {"id": f"c{i}"}) for i in range(3))
+        code, out, err = run("recommend", write(tmp_path, "x.jsonl", text[:-5]), "--format", "json")
+        assert code == 2 and len(out.splitlines()) == 2 and "line 3, contract #3" in err
+
+    def test_blank_lines_do_not_shift_line_numbers(self, tmp_path: Path) -> None:
+        """The bad contract on line 6 is reported as line 6."""
+        text = json.dumps(GOOD) + "\n\n\n\n\n" + json.dumps(BAD) + "\n"
+        code, _, err = run("recommend", write(tmp_path, "x.jsonl", text))
+        assert code == 2 and "line 6, contract #2 ('b-2')" in err
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            (json.dumps(GOOD).encode("utf-16"), "encoded as UTF-16"),
+            (json.dumps(GOOD | {"title": "caf\u00e9"}, ensure_ascii=False).encode("latin-1"), "byte 0xe9 is not UTF-8"),
+            (b'{"value": {"amount": ' + b"9" * 5000 + b"}}", "5000 digits"),
+            (b"[" * 500 + b"]" * 500, "levels deep"),
+            (b"\xff\xfe\x00", "UTF-16"),
+        ],
+    )
+    def test_bad_bytes_and_bounds_exit_2_with_a_message(self, tmp_path: Path, data: bytes, message: str) -> None:
+        """Encodings, huge integers, deep nesting: a message naming the problem, exit 2."""
+        path = tmp_path / "x.json"
+        path.write_bytes(data)
+        code, _, err = run("recommend", str(path))
+        assert code == 2 and message in err and "Traceback" not in err
+
+    def test_a_utf8_byte_order_mark_is_accepted(self, tmp_path: Path) -> None:
+        """Excel's and Notepad's default."""
+        path = tmp_path / "x.json"
+        path.write_bytes(b"\xef\xbb\xbf" + json.dumps(GOOD).encode())
+        assert run("recommend", str(path))[0] == 0
+
+    def test_latin1_on_standard_input_is_refused_not_passed_through(self) -> None:
+        """Version 1 accepted it and wrote invalid UTF-8."""
+        doc = json.dumps(GOOD | {"title": "caf\u00e9"}, ensure_ascii=False).encode("latin-1")
+        out = srpp_cli("recommend", "-", "--format", "json", input=doc)
+        assert out.returncode == 2 and b"0xe9 is not UTF-8" in out.stderr and out.stdout == b""
+
+    def test_rules_from_dev_zero_are_bounded(self) -> None:
+        """--rules /dev/zero read forever in version 1."""
+        code, _, err = run("recommend", "--example", "laptop-framework", "--rules", "/dev/zero")
+        assert code == 2 and "larger than" in err
+
+
+class TestStreamingAndExits:
+    def test_each_result_is_written_before_the_input_ends(self) -> None:
+        """A result comes out while standard input is still open."""
+        proc = subprocess.Popen([sys.executable, "-m", "srpp", "recommend", "-", "--format", "json"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        try:
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write((json.dumps(GOOD) + "\n").encode())
+            proc.stdin.flush()
+            first = proc.stdout.readline()
+            assert json.loads(first)["contract"]["id"] == "a-1"
+            proc.stdin.close()
+            assert proc.wait(timeout=60) == 0
+        finally:
+            proc.kill()
+            proc.wait()
+
+    def test_ctrl_c_prints_one_line_and_exits_130(self) -> None:
+        """SIGINT while reading: no traceback."""
+        import signal
+
+        proc = subprocess.Popen([sys.executable, "-m", "srpp", "recommend", "-", "--format", "json"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        try:
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write((json.dumps(GOOD) + "\n").encode())
+            proc.stdin.flush()
+            proc.stdout.readline()  # it is running and waiting for more
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 130 and err.decode().strip() == "srpp: interrupted"
+        finally:
+            proc.kill()
+            proc.wait()
+
+    def test_a_full_disk_is_a_one_line_error(self) -> None:
+        """Output to /dev/full: exit 1 and one line."""
+        with open("/dev/full", "w") as full:
+            out = subprocess.run([sys.executable, "-m", "srpp", "recommend", "--example", "laptop-framework"],
+                                 stdout=full, stderr=subprocess.PIPE, timeout=120)  # fmt: skip
+        err = out.stderr.decode()
+        assert out.returncode == 1 and err.count("\n") == 1 and "No space left on device" in err
+
+    def test_a_closed_pipe_is_a_one_line_error(self, tmp_path: Path) -> None:
+        """The reader goes away (``head -1``): one line, no traceback."""
+        path = write(tmp_path, "x.jsonl", "\n".join(json.dumps(GOOD) for _ in range(3000)))
+        proc = subprocess.Popen([sys.executable, "-m", "srpp", "recommend", path, "--format", "json"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        assert proc.wait(timeout=120) == 1
+        assert err == "srpp: the output was closed\n"

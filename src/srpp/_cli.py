@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
@@ -17,7 +20,8 @@ from ._i18n import LANGUAGES, gettext, resolve_language
 from ._words import phase_word
 from ._errors import InvalidPolicyError, InvalidRuleSetError, SrppError, UnknownNameError, _ProblemsError
 from ._model import Recommendation
-from ._batch import recommend_many
+from ._readers.source import Item, ReadError, items, open_binary
+from ._recommend import recommend
 from ._cpv import cpv, cpv_problem
 from ._portfolio import Portfolio
 from ._writers.text import (
@@ -32,7 +36,7 @@ from ._writers.text import (
 )
 from .rules import Policy, RuleSet, default_rules
 
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
+EXIT_OK, EXIT_OUTPUT, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def examples(folder_name: str = "examples") -> dict[str, Any]:
@@ -51,119 +55,118 @@ class _BadInput(Exception):
         self.messages = messages
 
 
-def read_documents(text: str, source: str) -> list[Any]:
-    """One document, a JSON list of them, or JSON Lines; each item as parsed."""
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as whole:
-        docs = []
-        lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-        if len(lines) < 2:
-            raise _BadInput([f"{source}: not valid JSON: {whole}"]) from None
-        for n, line in lines:
-            try:
-                docs.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise _BadInput([f"{source}: line {n}: not valid JSON: {exc.msg}"]) from None
-        return docs
-    return doc if isinstance(doc, list) else [doc]
-
-
-def _label(index: int, doc: Any, many: bool) -> str:
+def _label(item: Item, doc: Any) -> str:
     ident = doc.get("id") if isinstance(doc, dict) else None
-    if not many:
-        return f"contract {ident!r}" if isinstance(ident, str) else "contract"
-    return f"contract #{index + 1}" + (f" ({ident!r})" if isinstance(ident, str) else "")
+    where = f"line {item.line}, contract #{item.index + 1}" if item.line else f"contract #{item.index + 1}"
+    return where + (f" ({ident!r})" if isinstance(ident, str) else "")
 
 
-def _progress(stream: IO[str], done: int, total: int) -> None:
-    stream.write(f"\rsrpp: evaluated {done:,} of {total:,} contracts")
-    if done == total:
-        stream.write("\n")
-    stream.flush()
+def _input(args: argparse.Namespace, folder: str) -> tuple[str, IO[bytes]]:
+    """(name of the source, its bytes) from --example, a FILE or standard input."""
+    try:
+        if args.example:
+            found = examples(folder).get(args.example)
+            if found is None:
+                names = ", ".join(examples(folder))
+                raise _BadInput([f"unknown example {args.example!r}; the examples are: {names}"])
+            # the example as a buyer of the language would write it (its titles), where there is one
+            own = importlib_resources.files("srpp.data").joinpath(folder, getattr(args, "lang", "en"), found.name)
+            if own.is_file():
+                found = own
+            stream, _ = open_binary(found)
+            return f"example {args.example}", stream
+        if args.file is None:
+            raise _BadInput(["name a FILE (or - for standard input), or an --example"])
+        stream, name = open_binary(args.file)
+        return name, stream
+    except ReadError as exc:
+        raise _BadInput([f"{args.file}: {exc.message}"]) from None
 
 
-def _evaluate(
-    docs: list[Any], source: str, rules: RuleSet, policy: Policy, err: IO[str], language: str = "en"
-) -> Iterator[tuple[int, Recommendation | None, list[str]]]:
-    many = len(docs) > 1
-    show = many and len(docs) >= 200 and err.isatty()
-    results = recommend_many(docs, rules=rules, policy=policy, return_exceptions=True, language=language)
-    for n, (doc, result) in enumerate(zip(docs, results, strict=True)):
-        if isinstance(result, Recommendation):
-            yield n, result, []
-        elif isinstance(result, _ProblemsError):
-            where = f"{source}: {_label(n, doc, many)}"
-            yield n, None, [f"{where}: {p}" for p in result.problems]
-        else:
-            raise result
-        if show and ((n + 1) % 100 == 0 or n + 1 == len(docs)):
-            _progress(err, n + 1, len(docs))
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def _load_rules(path: str | None, policy: Policy) -> RuleSet:
-    """The rule set of ``--rules`` (the default one without it), the policy checked against it.
+def json_line(doc: Any) -> str:
+    """One JSON document on one line, UTF-8-safe and terminal-safe: C1 controls, bidi
+    overrides and lone surrogates are written as ``\\u`` escapes (json escapes C0 itself)."""
+    text = json.dumps(doc, ensure_ascii=False)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+class _Run:
+    """Counts of one streamed run over the contracts of an input."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.total = 0
+        self.bad = 0
+
+
+def _recommendations(
+    args: argparse.Namespace, folder: str, err: IO[str], run: _Run, rules: RuleSet, policy: Policy
+) -> Iterator[Recommendation]:
+    """Each valid contract's recommendation, as soon as it is known, in input order.
+
+    The input is read item by item (memory stays flat whatever its size); the problems of
+    each bad item go to ``err`` at once, naming the source, the line and the field, and the
+    run goes on with the next item.
+    """
+    name, stream = _input(args, folder)
+    run.source = name
+    language = getattr(args, "lang", "en") or "en"
+    show = err.isatty()
+    try:
+        for item in items(stream):
+            run.total += 1
+            if item.problem is not None:
+                run.bad += 1
+                where = f"{name}: line {item.line}, contract #{item.index + 1}" if item.line else name
+                print(f"srpp: {where}: {item.problem}", file=err)
+                continue
+            try:
+                rec = recommend(item.doc, rules=rules, policy=policy, language=language)
+            except SrppError as exc:  # this contract only; the run goes on
+                run.bad += 1
+                where = f"{name}: {_label(item, item.doc)}"
+                problems = exc.problems if isinstance(exc, _ProblemsError) else (str(exc),)
+                for p in problems:
+                    print(f"srpp: {where}: {p}", file=err)
+                continue
+            yield rec
+            if show and run.total % 1000 == 0:
+                err.write(f"\rsrpp: {run.total:,} contracts read")
+                err.flush()
+    finally:
+        if show and run.total >= 1000:
+            err.write("\n")
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if run.total == 0:
+        raise _BadInput([f"{name}: no contracts in the input"])
+
+
+def _load(args: argparse.Namespace) -> tuple[RuleSet, Policy]:
+    """The rule set of ``--rules`` (the default one without it) and the policy, checked
+    against each other before any input is read.
 
     The policy is applied where the rule set is used, so results record the rule set and the
     policy apart in their provenance.
     """
+    policy = Policy.load(args.policy) if args.policy else Policy()
+    rs = default_rules() if args.rules is None else RuleSet.load(args.rules)
+    rs.with_policy(policy)  # an unknown parameter or a bad value fails here, before any input
+    return rs, policy
+
+
+def _load_rules(path: str | None, policy: Policy) -> RuleSet:
+    """The rule set of ``--rules`` (the default one without it), the policy checked against it."""
     rs = default_rules() if path is None else RuleSet.load(path)
     rs.with_policy(policy)  # an unknown parameter or a bad value fails here, before any input
     return rs
 
 
 def _problems_of(exc: _ProblemsError, path: str | None) -> list[str]:
-    return [f"{path}: {p}" if path else str(p) for p in exc.problems]
-
-
-def _input(args: argparse.Namespace, folder: str) -> tuple[str, str]:
-    """(name of the source, its text) from --example, a FILE or standard input."""
-    if args.example:
-        found = examples(folder).get(args.example)
-        if found is None:
-            names = ", ".join(examples(folder))
-            raise _BadInput([f"unknown example {args.example!r}; the examples are: {names}"])
-        # the example as a buyer of the language would write it (its titles), where there is one
-        own = importlib_resources.files("srpp.data").joinpath(folder, getattr(args, "lang", "en"), found.name)
-        if own.is_file():
-            found = own
-        return f"example {args.example}", str(found.read_text("utf-8"))
-    if args.file is None:
-        raise _BadInput(["name a FILE (or - for standard input), or an --example"])
-    if args.file == "-":
-        return "<stdin>", sys.stdin.read()
-    try:
-        with open(args.file, encoding="utf-8") as fh:
-            return args.file, fh.read()
-    except OSError as exc:
-        raise _BadInput([f"{args.file}: cannot read: {exc.strerror}"]) from None
-
-
-def _recommendations(
-    args: argparse.Namespace, folder: str, out: IO[str], err: IO[str], each: Any = None
-) -> tuple[list[Recommendation], int, int, str]:
-    """Evaluate every contract of the input: (the good ones, how many bad, how many, source).
-
-    The problems of each bad contract go to ``err`` as they are found.
-    """
-    source, text = _input(args, folder)
-    policy = Policy.load(args.policy) if args.policy else Policy()
-    rules = _load_rules(args.rules, policy)
-    docs = read_documents(text, source)
-    if not docs:
-        raise _BadInput([f"{source}: no contracts in the file"])
-    bad = 0
-    results = []
-    for _n, rec, problems in _evaluate(docs, source, rules, policy, err, args.lang):
-        if rec is None:
-            bad += 1
-            for p in problems:
-                print(p, file=err)
-        else:
-            results.append(rec)
-            if each is not None:
-                each(rec, len(docs))
-    return results, bad, len(docs), source
+    return [f"{path}: {p}" if path and not p.startswith(f"{path}: ") else str(p) for p in exc.problems]
 
 
 def _done(bad: int, total: int, source: str, err: IO[str]) -> int:
@@ -228,26 +231,30 @@ def cmd_recommend(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if _parquet_output(args):
         raise _BadInput(["a Parquet --output needs a Parquet input (FILE.parquet)"])
 
-    def print_json(rec: Recommendation, total: int) -> None:
-        doc = rec.to_dict()
-        print(json.dumps(doc, ensure_ascii=False, indent=None if total > 1 else 2), file=out)
-
-    each = print_json if args.format == "json" else None
-    results, bad, total, source = _recommendations(args, "examples", out, err, each)
-    if args.format == "html":
+    rules, policy = _load(args)
+    run = _Run("")
+    results = _recommendations(args, "examples", err, run, rules, policy)
+    if args.format == "html":  # one page for all of them
         from ._writers.html import recommendation_html
 
-        out.write(recommendation_html(results, language=args.lang))
-    elif args.format != "json":
-        markdown = args.format == "markdown"
-        text = "\n".join(recommendation_text(r, markdown, args.lang) for r in results)
-        print(text, end="", file=out)
-    return _done(bad, total, source, err)
+        out.write(recommendation_html(list(results), language=args.lang))
+        return _done(run.bad, run.total, run.source, err)
+    first = True
+    for rec in results:
+        if args.format == "json":
+            out.write(json_line(rec.to_dict()))
+        else:
+            out.write(("" if first else "\n") + recommendation_text(rec, args.format == "markdown", args.lang))
+        out.flush()  # each result as soon as it is known
+        first = False
+    return _done(run.bad, run.total, run.source, err)
 
 
 def cmd_portfolio(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    results, bad, total, source = _recommendations(args, "portfolios", out, err)
-    portfolio = Portfolio.rank(results)
+    rules, policy = _load(args)
+    run = _Run("")
+    # ranking needs every result; only the results are kept, never the input
+    portfolio = Portfolio.rank(list(_recommendations(args, "portfolios", err, run, rules, policy)))
     if args.format == "json":
         print(json.dumps(portfolio.to_dict(), ensure_ascii=False, indent=2), file=out)
     elif args.format == "html":
@@ -258,7 +265,7 @@ def cmd_portfolio(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         print(portfolio_csv(portfolio, excel=args.excel, language=args.lang), end="", file=out)
     else:
         print(portfolio_text(portfolio, args.format == "markdown", args.lang), end="", file=out)
-    return _done(bad, total, source, err)
+    return _done(run.bad, run.total, run.source, err)
 
 
 def cmd_screen(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -501,9 +508,17 @@ def _to_file(args: argparse.Namespace, err: IO[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 fine, 2 bad input)."""
+    """Run the command line; returns the exit status.
+
+    0: everything was valid; 2: some input was bad (each bad item is reported on ``err``
+    with its line, the good ones are still written); 1: the output could not be written
+    (a closed pipe, a full disk); 130: interrupted (Ctrl-C).
+    """
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
+    for stream in (out, err):
+        if stream in (sys.stdout, sys.stderr) and isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")  # a character the terminal cannot show: '?'
     args = parser().parse_args(argv)
     try:
         args.lang = resolve_language(args.lang)
@@ -523,7 +538,28 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[
             print(f"srpp: {m}", file=err)
     except SrppError as exc:
         print(f"srpp: {exc}", file=err)
-    except BrokenPipeError:  # the reader (``head``, a pager) went away: not an error of ours
-        sys.stderr = None  # silence the flush at exit
-        return EXIT_OK
+    except KeyboardInterrupt:
+        _quiet_exit(out)
+        print("srpp: interrupted", file=err)
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # writing the output failed: a closed pipe, a full disk
+        _quiet_exit(out)
+        what = "the output was closed" if isinstance(exc, BrokenPipeError) else f"cannot write the output: {exc.strerror or exc}"
+        try:
+            print(f"srpp: {what}", file=err)
+            err.flush()
+        except OSError:
+            pass
+        return EXIT_OUTPUT
     return EXIT_BAD_INPUT
+
+
+def _quiet_exit(out: IO[str]) -> None:
+    """Point a failed standard output at /dev/null, so the flush at exit cannot fail again."""
+    if out is sys.stdout:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass

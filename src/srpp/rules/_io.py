@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import tomllib
-from collections.abc import Iterable, Mapping
 from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .._errors import InvalidPolicyError, InvalidRuleSetError, Problem, _ProblemsError
@@ -35,18 +34,12 @@ from ._model import (
 
 
 def load_document(path: str | os.PathLike[str] | Any, error: type[_ProblemsError]) -> Any:
-    """Parse a ``.toml`` or ``.json`` file (or a Traversable) into plain data."""
-    name = str(getattr(path, "name", path))
-    try:
-        text = path.read_text("utf-8") if hasattr(path, "read_text") else Path(path).read_text("utf-8")
-    except OSError as exc:
-        raise error([Problem("", f"cannot read {name}: {exc.strerror or exc}")]) from None
-    try:
-        if name.endswith(".toml"):
-            return tomllib.loads(text)
-        return json.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise error([Problem("", f"{name} is not valid {'TOML' if name.endswith('.toml') else 'JSON'}: {exc}")]) from None
+    """Parse a ``.toml`` or ``.json`` file (or a Traversable) into plain data, through srpp's
+    reading layer: UTF-8 (a byte-order mark accepted), bounded in size and depth; every
+    problem is ``error`` naming the file and the position."""
+    from .._readers.source import document
+
+    return document(path, error)
 
 
 class _Reader:

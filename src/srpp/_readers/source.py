@@ -1,0 +1,480 @@
+"""The one reading layer for every file srpp reads: bytes in, plain documents out.
+
+Contracts, rule sets, policies and notices all come through here, so every reader gets the
+same guarantees:
+
+- bytes are decoded as UTF-8; a UTF-8 byte-order mark (Excel's and Notepad's default) is
+  accepted; UTF-16, UTF-32 and any byte that is not UTF-8 are a clear error naming the file,
+  the byte offset and the line;
+- sizes are bounded (a whole document, one item of a stream), so ``/dev/zero`` or an endless
+  pipe ends in an error instead of eating memory; nesting depth and the digits of an integer
+  are bounded too (Python refuses integers of more than 4,300 digits with a bare ValueError);
+  ``NaN`` and ``Infinity`` are not JSON and are refused;
+- many documents (a JSON list, or JSON Lines) are read as a stream, item by item, with flat
+  memory; each item carries the line it starts on, and a bad item (invalid JSON, not an
+  object, too deep, ...) costs only itself, so a truncated last line loses only that line.
+
+Errors of a whole document are raised as the caller's :class:`~srpp.SrppError` subclass
+(``InvalidContractError``, ``InvalidRuleSetError``, ``InvalidPolicyError``); errors of one item
+of a stream are yielded as :class:`Item` with a problem, and the stream goes on where it can.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Iterator
+from typing import IO, Any
+
+import attrs
+
+from .._errors import Problem, _ProblemsError
+
+__all__ = ["Item", "Limits", "ReadError", "document", "items", "open_binary"]
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"),
+)  # fmt: skip
+_CHUNK = 1 << 16
+_WS = " \t\r\n"
+
+
+@attrs.frozen
+class Limits:
+    """Bounds on what the reading layer accepts.
+
+    Attributes:
+        max_bytes: The size of one whole document (a rule set, a policy, a single contract
+            document read at once), in bytes.
+        max_item_bytes: The size of one item of a stream (one line of JSON Lines, one element
+            of a JSON list), in bytes.
+        max_depth: How deeply objects and lists may nest in one document or item.
+        max_int_digits: The digits of one integer literal.
+    """
+
+    max_bytes: int = 32 << 20
+    max_item_bytes: int = 1 << 20
+    max_depth: int = 32
+    max_int_digits: int = 40
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class ReadError(Exception):
+    """A problem with the input as a whole at a position; turned into the caller's error."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@attrs.frozen
+class Item:
+    """One document of a stream, or why it could not be read.
+
+    Attributes:
+        line: The line (1-based) the item starts on.
+        index: Its position among the items (0-based).
+        doc: The parsed document, or ``None`` when ``problem`` is set.
+        problem: What is wrong with it, without the file's name.
+        fatal: Whether the rest of the input could not be read after this problem.
+    """
+
+    line: int
+    index: int
+    doc: Any = None
+    problem: str | None = None
+    fatal: bool = False
+
+
+class _TooManyDigits(ValueError):
+    def __init__(self, digits: str) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _decoder(limits: Limits) -> json.JSONDecoder:
+    def parse_int(text: str) -> int:
+        if len(text.lstrip("-")) > limits.max_int_digits:
+            raise _TooManyDigits(text)
+        return int(text)
+
+    def parse_constant(name: str) -> Any:
+        raise ValueError(f"{name} is not a JSON number; write a number or null")
+
+    return json.JSONDecoder(parse_int=parse_int, parse_constant=parse_constant)
+
+
+def _depth(doc: Any, limit: int) -> bool:
+    """Whether ``doc`` nests no deeper than ``limit`` (iteratively, so any depth is safe)."""
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return False
+        stack.extend((c, depth + 1) for c in children)
+    return True
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _parse(text: str, limits: Limits, first_line: int = 1) -> Any:
+    """One JSON document from text; every failure a :class:`ReadError` with its line."""
+    try:
+        doc = _decoder(limits).decode(text)
+    except json.JSONDecodeError as exc:
+        raise ReadError(f"line {exc.lineno + first_line - 1}, column {exc.colno}: not valid JSON: {exc.msg}") from None
+    except _TooManyDigits as exc:
+        line, _ = _line_col(text, max(text.find(exc.digits), 0))
+        raise ReadError(f"line {line + first_line - 1}: an integer of {len(exc.digits.lstrip('-'))} digits; "
+                        f"numbers have at most {limits.max_int_digits}") from None  # fmt: skip
+    except RecursionError:
+        raise ReadError(f"line {first_line}: nested more than {limits.max_depth} levels deep") from None
+    except ValueError as exc:
+        raise ReadError(f"line {first_line}: {exc}") from None
+    if not _depth(doc, limits.max_depth):
+        raise ReadError(f"line {first_line}: nested more than {limits.max_depth} levels deep")
+    return doc
+
+
+def _decode(data: bytes, first_line: int = 1, offset: int = 0) -> str:
+    """UTF-8 bytes as text; anything else a :class:`ReadError` naming the byte and line."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            raise ReadError(f"is encoded as {name}; save it as UTF-8")
+    try:
+        return data.decode("utf-8-sig" if offset == 0 else "utf-8")
+    except UnicodeDecodeError as exc:
+        line = first_line + data.count(b"\n", 0, exc.start)
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ReadError(f"byte offset {offset + exc.start} (line {line}, column {col}): byte "
+                        f"0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8") from None  # fmt: skip
+
+
+def open_binary(path: str | os.PathLike[str] | Any) -> tuple[IO[bytes], str]:
+    """(a binary stream, its name for messages) for a path, ``-`` (standard input) or a
+    Traversable; raises :class:`ReadError` when it cannot be opened."""
+    if isinstance(path, str) and path == "-":
+        return sys.stdin.buffer, "<stdin>"
+    name = str(getattr(path, "name", path)) if not isinstance(path, str | os.PathLike) else os.fspath(path)
+    try:
+        if hasattr(path, "open") and not isinstance(path, str | os.PathLike):
+            return path.open("rb"), name
+        return open(path, "rb"), str(name)  # noqa: SIM115 - the caller closes it
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+
+
+def _read_bounded(stream: IO[bytes], limit: int) -> bytes:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise ReadError(f"is larger than {limit:,} bytes; srpp reads documents up to that size")
+    return data
+
+
+def document(
+    source: str | os.PathLike[str] | Any,
+    error: type[_ProblemsError],
+    *,
+    kind: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Any:
+    """Read one whole JSON or TOML document (a rule set, a policy, ...) as plain data.
+
+    ``kind`` is ``"json"`` or ``"toml"``; by default it follows the name's suffix (``.toml``
+    is TOML, anything else JSON). Every problem raises ``error`` naming the file.
+    """
+    name = str(getattr(source, "name", source))
+    try:
+        stream, name = open_binary(source)
+        try:
+            data = _read_bounded(stream, limits.max_bytes)
+        except OSError as exc:
+            raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+        text = _decode(data)
+        kind = kind or ("toml" if name.endswith(".toml") else "json")
+        if kind == "toml":
+            try:
+                doc = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise ReadError(f"not valid TOML: {exc}") from None
+            except RecursionError:
+                raise ReadError(f"nested more than {limits.max_depth} levels deep") from None
+            if not _depth(doc, limits.max_depth):
+                raise ReadError(f"nested more than {limits.max_depth} levels deep")
+            return doc
+        return _parse(text, limits)
+    except ReadError as exc:
+        raise error([Problem("", f"{name}: {exc.message}")]) from None
+
+
+class _Stream:
+    """Bytes of a stream as text, chunk by chunk, with the line count of what was consumed."""
+
+    def __init__(self, stream: IO[bytes], first: bytes) -> None:
+        self.stream = stream
+        # undecodable bytes become lone surrogates here and are reported per item (_bad_byte)
+        self.decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+        self.buf = ""
+        self.pos = 0
+        self.line = 1  # the line of buf[0]
+        self.offset = 0  # bytes fed to the decoder so far
+        self.newlines = 0  # newlines in those bytes
+        self.eof = False
+        self._feed(first)
+
+    def _feed(self, data: bytes) -> None:
+        self.buf += self.decoder.decode(data, final=not data)
+        self.offset += len(data)
+        self.newlines += data.count(b"\n")
+
+    def more(self) -> bool:
+        if self.eof:
+            return False
+        data = self.stream.read(_CHUNK)
+        if not data:
+            self.eof = True
+            self._feed(b"")
+            return False
+        self._feed(data)
+        return True
+
+    def skip_ws(self) -> str | None:
+        """The next character that is not white space, or None at the end."""
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in _WS:
+                self.pos += 1
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self.more():
+                return None
+
+    def drop(self) -> None:
+        """Forget what was consumed, keeping the line count."""
+        if self.pos > _CHUNK:
+            self.line += self.buf.count("\n", 0, self.pos)
+            self.buf = self.buf[self.pos :]
+            self.pos = 0
+
+    def line_at(self, pos: int) -> int:
+        return self.line + self.buf.count("\n", 0, pos)
+
+
+def items(
+    stream: IO[bytes],
+    *,
+    objects: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Iterator[Item]:
+    """The documents of a stream, one at a time: a single JSON document, a JSON list of them
+    (streamed element by element), or JSON Lines (one per line, blank lines skipped).
+
+    With ``objects`` a document that is not a JSON object is an :class:`Item` with a problem.
+    Memory stays flat whatever the size of the stream; one item is bounded by
+    ``limits.max_item_bytes`` (a single document by ``limits.max_bytes``).
+    """
+    index = 0
+    try:
+        first = stream.read(_CHUNK)
+        for bom, name in _BOMS:
+            if first.startswith(bom):
+                raise ReadError(f"is encoded as {name}; save it as UTF-8")
+        if first.startswith(codecs.BOM_UTF8):
+            first = first[len(codecs.BOM_UTF8) :]
+        src = _Stream(stream, first)
+        start = src.skip_ws()
+        if start is None:
+            return
+        if start == "[":
+            yield from _list_items(src, objects, limits)
+            return
+        yield from _line_items(src, objects, limits)
+    except ReadError as exc:
+        yield Item(0, index, problem=exc.message, fatal=True)
+    except OSError as exc:
+        yield Item(0, index, problem=f"cannot read: {exc.strerror or exc}", fatal=True)
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _bad_byte(text: str, line: int) -> str | None:
+    """Where ``text`` (decoded with surrogateescape) held a byte that is not UTF-8."""
+    found = _UNDECODED.search(text)
+    if found is None:
+        return None
+    at = found.start()
+    where, col = _line_col(text, at)
+    return (f"line {line + where - 1}, column {col}: byte 0x{ord(found.group()) - 0xDC00:02x} "
+            "is not UTF-8; save the file as UTF-8")  # fmt: skip
+
+
+def _check(doc: Any, line: int, index: int, objects: bool, limits: Limits) -> Item:
+    if not _depth(doc, limits.max_depth):
+        return Item(line, index, problem=f"nested more than {limits.max_depth} levels deep")
+    if objects and not isinstance(doc, dict):
+        kind = "null" if doc is None else {str: "a string", bool: "a boolean", list: "a list",
+                                           int: "a number", float: "a number"}.get(type(doc), type(doc).__name__)  # fmt: skip
+        return Item(line, index, problem=f"must be a JSON object (a document), got {kind}")
+    return Item(line, index, doc=doc)
+
+
+def _list_items(src: _Stream, objects: bool, limits: Limits) -> Iterator[Item]:
+    decoder = _decoder(limits)
+    src.pos += 1  # the "["
+    index = 0
+    expect_item = True
+    while True:
+        c = src.skip_ws()
+        if c is None:
+            yield Item(src.line_at(src.pos), index, problem="the list ends without ']' (is the file truncated?)", fatal=True)
+            return
+        if c == "]" and (index == 0 or not expect_item):
+            src.pos += 1
+            if src.skip_ws() is not None:
+                yield Item(src.line_at(src.pos), index, problem="unexpected text after the end of the list", fatal=True)
+            return
+        if not expect_item:
+            if c != ",":
+                yield Item(src.line_at(src.pos), index, problem=f"expected ',' or ']' between list items, got {c!r}", fatal=True)
+                return
+            src.pos += 1
+            expect_item = True
+            continue
+        line = src.line_at(src.pos)
+        while True:
+            try:
+                doc, end = decoder.raw_decode(src.buf, src.pos)
+                break
+            except (json.JSONDecodeError, _TooManyDigits, RecursionError, ValueError) as exc:
+                if len(src.buf) - src.pos <= limits.max_item_bytes and src.more():
+                    continue
+                if len(src.buf) - src.pos > limits.max_item_bytes:
+                    problem = f"an item larger than {limits.max_item_bytes:,} bytes"
+                else:
+                    problem = _problem(exc, limits, src.buf, src.pos, src.line_at)
+                yield Item(line, index, problem=problem + "; the rest of the list cannot be read", fatal=True)
+                return
+        bad = _bad_byte(src.buf[src.pos : end], line)
+        src.pos = end
+        yield Item(line, index, problem=bad) if bad else _check(doc, line, index, objects, limits)
+        index += 1
+        expect_item = False
+        src.drop()
+
+
+def _problem(exc: BaseException, limits: Limits, buf: str, pos: int, line_at: Any) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"line {line_at(exc.pos)}: not valid JSON: {exc.msg}"
+    if isinstance(exc, _TooManyDigits):
+        return f"an integer of {len(exc.digits.lstrip('-'))} digits; numbers have at most {limits.max_int_digits}"
+    if isinstance(exc, RecursionError):
+        return f"nested more than {limits.max_depth} levels deep"
+    return str(exc)
+
+
+def _line_items(src: _Stream, objects: bool, limits: Limits) -> Iterator[Item]:
+    """JSON Lines, or one document over several lines (told apart by the first line)."""
+    index = 0
+    line_no = src.line_at(src.pos)
+    first = True
+    while True:
+        # one line, bounded
+        while "\n" not in src.buf[src.pos :] and len(src.buf) - src.pos <= limits.max_item_bytes:
+            if not src.more():
+                break
+        nl = src.buf.find("\n", src.pos)
+        if nl < 0 and len(src.buf) - src.pos > limits.max_item_bytes:
+            yield Item(line_no, index, problem=f"line {line_no} is longer than {limits.max_item_bytes:,} "
+                       "bytes; srpp stops reading here", fatal=True)  # fmt: skip
+            return
+        end = len(src.buf) if nl < 0 else nl
+        text = src.buf[src.pos : end]
+        bad = _bad_byte(text, line_no)
+        if bad:
+            first = False
+            yield Item(line_no, index, problem=_strip_line(bad, line_no))
+            index += 1
+        elif first and text.strip():
+            first = False
+            try:
+                _parse(text, limits)
+            except ReadError:
+                # not a document on one line: the input is one document over several lines
+                yield from _whole(src, objects, limits, line_no)
+                return
+        if text.strip() and not bad:
+            try:
+                doc = _parse(text, limits, line_no)
+            except ReadError as exc:
+                yield Item(line_no, index, problem=_strip_line(exc.message, line_no))
+            else:
+                yield _check(doc, line_no, index, objects, limits)
+            index += 1
+        if nl < 0:
+            return
+        src.pos = nl + 1
+        line_no += 1
+        src.drop()
+
+
+def _strip_line(message: str, line: int) -> str:
+    """``line 5, column 3: not valid JSON`` -> ``column 3: not valid JSON`` for an item on line 5."""
+    prefix = f"line {line}"
+    if message.startswith(prefix + ", "):
+        return message[len(prefix) + 2 :]
+    if message.startswith(prefix + ": "):
+        return message[len(prefix) + 2 :]
+    return message
+
+
+def _whole(src: _Stream, objects: bool, limits: Limits, line: int) -> Iterator[Item]:
+    while len(src.buf) - src.pos <= limits.max_bytes and src.more():
+        pass
+    if len(src.buf) - src.pos > limits.max_bytes:
+        yield Item(line, 0, problem=f"a document larger than {limits.max_bytes:,} bytes", fatal=True)
+        return
+    text = src.buf[src.pos :]
+    bad = _bad_byte(text, line)
+    if bad:
+        yield Item(line, 0, problem=bad, fatal=True)
+        return
+    try:
+        doc = _parse(text, limits, line)
+    except ReadError as exc:
+        lines = text.split("\n")
+        if sum(1 for t in lines if t.strip()) < 2:
+            yield Item(line, 0, problem=exc.message, fatal=True)
+            return
+        # several lines, the first not a document of its own: JSON Lines with a bad first line
+        index = 0
+        for n, t in enumerate(lines, line):
+            if not t.strip():
+                continue
+            try:
+                one = _parse(t, limits, n)
+            except ReadError as failed:
+                yield Item(n, index, problem=_strip_line(failed.message, n))
+            else:
+                yield _check(one, n, index, objects, limits)
+            index += 1
+        return
+    yield _check(doc, line, 0, objects, limits)
