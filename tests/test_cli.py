@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -210,6 +211,8 @@ class TestStreamingAndExits:
         """A result comes out while standard input is still open."""
         proc = subprocess.Popen([sys.executable, "-m", "srpp", "recommend", "-", "--format", "json"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        watchdog = threading.Timer(120, proc.kill)  # a read that never returns fails the test
+        watchdog.start()
         try:
             assert proc.stdin is not None and proc.stdout is not None
             proc.stdin.write((json.dumps(GOOD) + "\n").encode())
@@ -219,8 +222,12 @@ class TestStreamingAndExits:
             proc.stdin.close()
             assert proc.wait(timeout=60) == 0
         finally:
+            watchdog.cancel()
             proc.kill()
             proc.wait()
+            for f in (proc.stdin, proc.stdout, proc.stderr):
+                if f is not None and not f.closed:
+                    f.close()
 
     def test_ctrl_c_prints_one_line_and_exits_130(self) -> None:
         """SIGINT while reading: no traceback."""
@@ -228,6 +235,8 @@ class TestStreamingAndExits:
 
         proc = subprocess.Popen([sys.executable, "-m", "srpp", "recommend", "-", "--format", "json"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        watchdog = threading.Timer(120, proc.kill)  # a read that never returns fails the test
+        watchdog.start()
         try:
             assert proc.stdin is not None and proc.stdout is not None
             proc.stdin.write((json.dumps(GOOD) + "\n").encode())
@@ -237,8 +246,12 @@ class TestStreamingAndExits:
             _, err = proc.communicate(timeout=60)
             assert proc.returncode == 130 and err.decode().strip() == "srpp: interrupted"
         finally:
+            watchdog.cancel()
             proc.kill()
             proc.wait()
+            for f in (proc.stdin, proc.stdout, proc.stderr):
+                if f is not None and not f.closed:
+                    f.close()
 
     def test_a_full_disk_is_a_one_line_error(self) -> None:
         """Output to /dev/full: exit 1 and one line."""
@@ -251,11 +264,11 @@ class TestStreamingAndExits:
     def test_a_closed_pipe_is_a_one_line_error(self, tmp_path: Path) -> None:
         """The reader goes away (``head -1``): one line, no traceback."""
         path = write(tmp_path, "x.jsonl", "\n".join(json.dumps(GOOD) for _ in range(3000)))
-        proc = subprocess.Popen([sys.executable, "-m", "srpp", "recommend", path, "--format", "json"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
-        assert proc.stdout is not None
-        proc.stdout.readline()
-        proc.stdout.close()
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        assert proc.wait(timeout=120) == 1
+        with subprocess.Popen([sys.executable, "-m", "srpp", "recommend", path, "--format", "json"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:  # fmt: skip
+            assert proc.stdout is not None and proc.stderr is not None
+            proc.stdout.readline()
+            proc.stdout.close()
+            err = proc.stderr.read().decode()
+            assert proc.wait(timeout=120) == 1
         assert err == "srpp: the output was closed\n"

@@ -231,6 +231,8 @@ class _Stream:
 
     def __init__(self, stream: IO[bytes], first: bytes) -> None:
         self.stream = stream
+        # read1: what is there (at least one byte), so a pipe's lines are read as they come
+        self.read = getattr(stream, "read1", stream.read)
         # undecodable bytes become lone surrogates here and are reported per item (_bad_byte)
         self.decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
         self.buf = ""
@@ -249,7 +251,7 @@ class _Stream:
     def more(self) -> bool:
         if self.eof:
             return False
-        data = self.stream.read(_CHUNK)
+        data = self.read(_CHUNK)
         if not data:
             self.eof = True
             self._feed(b"")
@@ -293,7 +295,12 @@ def items(
     """
     index = 0
     try:
-        first = stream.read(_CHUNK)
+        first = getattr(stream, "read1", stream.read)(_CHUNK)
+        while 0 < len(first) < 4 and any(b.startswith(first) for b, _ in _BOMS + ((codecs.BOM_UTF8, ""),)):
+            more = stream.read(1)  # enough bytes to tell a byte-order mark
+            if not more:
+                break
+            first += more
         for bom, name in _BOMS:
             if first.startswith(bom):
                 raise ReadError(f"is encoded as {name}; save it as UTF-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import textwrap
 from collections.abc import Iterable
 from decimal import Decimal
@@ -20,6 +22,65 @@ from .._words import (
     translator,
 )
 from ..rules._model import AllOf, AnyOf, Compare, Condition, Derive, Holds, Recommend, Recommended, Rule, RuleSet
+
+# -- output that cannot be turned against its reader ---------------------------------------
+#
+# Ids, titles, reasons and notes come from documents and rule files. Before they reach a
+# terminal, a Markdown file or a spreadsheet: control characters (terminal escape sequences,
+# carriage returns that overwrite a line) and bidirectional overrides are shown as escapes,
+# lone surrogates (which no encoder can write) become U+FFFD, Markdown table cells escape
+# ``|`` and line breaks, and CSV cells that a spreadsheet would run as a formula are
+# neutralised (OWASP's rule: a leading ``'`` before ``= + - @``, tab or carriage return).
+
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS_INLINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _shown(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch in "\n\r\t\u2028\u2029":
+        return " "
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+def safe_text(text: str) -> str:
+    """Text for a terminal or a file: line breaks and tabs kept, every other control
+    character and bidirectional override shown as an escape (``\\x1b``), lone surrogates
+    replaced by U+FFFD."""
+    return _SURROGATES.sub("\ufffd", _CONTROLS.sub(_shown, text))
+
+
+def inline(text: str) -> str:
+    """A value on one line of a report: like :func:`safe_text`, line breaks become spaces."""
+    return _SURROGATES.sub("\ufffd", _CONTROLS_INLINE.sub(_shown, text))
+
+
+def md_cell(text: str) -> str:
+    """A Markdown table cell: one line, ``|`` escaped."""
+    return inline(text).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _safe(fn: Any) -> Any:
+    """Make a writer's whole output :func:`safe_text`, whatever reached it."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> str:
+        return safe_text(fn(*args, **kwargs))
+
+    return wrapper
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a leading ``'`` when a string starts like a
+    formula (OWASP), control characters other than line breaks shown as escapes."""
+    if not isinstance(value, str):
+        return value
+    formula = value.startswith(_FORMULA)
+    value = _SURROGATES.sub("\ufffd", _CONTROLS.sub(_shown, value))
+    return "'" + value if formula else value
+
 
 _OPS = {"==": "is", "!=": "is not", "<": "below", "<=": "at most", ">": "above", ">=": "at least"}
 
@@ -64,6 +125,7 @@ def conclusion_words(rule: Rule) -> str:
     return f"recommend {then.instrument} ({then.strength.value}{extra})"
 
 
+@_safe
 def rules_text(rs: RuleSet, markdown: bool = False) -> str:
     """Every rule of a rule set with its condition, conclusion, reason and sources."""
     out = []
@@ -86,6 +148,7 @@ def rules_text(rs: RuleSet, markdown: bool = False) -> str:
     return "\n".join(out)
 
 
+@_safe
 def parameters_text(rs: RuleSet, markdown: bool = False) -> str:
     """The parameters of a rule set with their values and sources."""
     out = []
@@ -180,6 +243,7 @@ def _instrument_details(i: Any, markdown: bool, language: str) -> list[str]:
     return out
 
 
+@_safe
 def recommendation_text(rec: Recommendation, markdown: bool = False, language: str | None = None) -> str:
     """A report a buyer reads: the contract, its risk, the instruments by phase, notes.
 
@@ -189,7 +253,7 @@ def recommendation_text(rec: Recommendation, markdown: bool = False, language: s
     language = _language_of(rec, language)
     _ = translator(language)
     c = rec.contract
-    name = " ".join(x for x in (c.id, c.title) if x) or _("Contract")
+    name = inline(" ".join(x for x in (c.id, c.title) if x)) or _("Contract")
     high_risk = yes_no(rec.high_risk, language)
     if rec.high_risk is None:
         high_risk += ": " + _("srpp has no risk data for part of it; assess it yourself")
@@ -305,6 +369,7 @@ def _language_of(rec: Recommendation, language: str | None) -> str:
     return rec.language
 
 
+@_safe
 def products_table(products: Iterable[Product], markdown: bool = False, language: str = "en") -> str:
     """The risk table: one product a line, levels per tier, the date the source page shows,
     the date srpp read it and the source (numbered, the URLs listed below the table).
@@ -325,9 +390,10 @@ def products_table(products: Iterable[Product], markdown: bool = False, language
                      p.read_date.isoformat() if p.read_date else "-", f"[{n}]"))  # fmt: skip
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        lines += ["| " + " | ".join(md_cell(c) for c in r) + " |" for r in rows]
         lines += ["", *(f"{n}. <{url}>" for url, n in urls.items())]
         return "\n".join(lines) + "\n"
+    rows = [tuple(inline(c) for c in r) for r in rows]
     widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in (head, *rows)]
     lines += ["", _("Sources:"), *(f"[{n}] {url}" for url, n in urls.items())]
@@ -343,6 +409,7 @@ def _pct(x: float, language: str = "en") -> str:
     return format_percent(x, language)
 
 
+@_safe
 def portfolio_text(portfolio: Any, markdown: bool = False, language: str = "en") -> str:
     """A ranking a buyer can act on: rank, contract, risk, value, shares, instruments."""
     _ = translator(language)
@@ -352,7 +419,7 @@ def portfolio_text(portfolio: Any, markdown: bool = False, language: str = "en")
     for e in portfolio:
         c = e.contract
         rows.append((
-            str(e.rank), " ".join(x for x in (c.id, c.title) if x) or "-",
+            str(e.rank), inline(" ".join(x for x in (c.id, c.title) if x)) or "-",
             yes_no(e.high_risk, language), yes_no(e.priority, language),
             _money(c.value.nok, language) if c.value is not None else "-",
             str(c.duration_months or "-"), _pct(e.share, language), _pct(e.cumulative_share, language),
@@ -360,7 +427,7 @@ def portfolio_text(portfolio: Any, markdown: bool = False, language: str = "en")
         ))  # fmt: skip
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        lines += ["| " + " | ".join(md_cell(c) for c in r) + " |" for r in rows]
         return "\n".join(lines) + "\n"
     widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head) - 1)]
     lines = []
@@ -400,9 +467,10 @@ def portfolio_csv(portfolio: Any, excel: bool = False, language: str = "en") -> 
         w.writerow(cols)
         for e in portfolio:
             c = e.contract
-            w.writerow([e.rank, c.id or "", c.title or "", _csv_flag(e.high_risk), _csv_flag(e.priority),
-                        "" if c.value is None else c.value.nok, c.duration_months or "", f"{e.share:.6f}", f"{e.cumulative_share:.6f}",
-                        ";".join(f"{i.id}:{i.strength.value}" for i in e.instruments)])  # fmt: skip
+            w.writerow([csv_cell(x) for x in (
+                e.rank, c.id or "", c.title or "", _csv_flag(e.high_risk), _csv_flag(e.priority),
+                "" if c.value is None else c.value.nok, c.duration_months or "", f"{e.share:.6f}",
+                f"{e.cumulative_share:.6f}", ";".join(f"{i.id}:{i.strength.value}" for i in e.instruments))])  # fmt: skip
         return buf.getvalue()
     _ = translator(language)
     comma = language == "nb"
@@ -415,11 +483,11 @@ def portfolio_csv(portfolio: Any, excel: bool = False, language: str = "en") -> 
                 _("share"), _("cumulative"), _("instruments")])  # fmt: skip
     for e in portfolio:
         c = e.contract
-        w.writerow([e.rank, c.id or "", c.title or "", yes_no(e.high_risk, language),
-                    yes_no(e.priority, language), "" if c.value is None else number(f"{c.value.nok:f}"),
-                    c.duration_months or "",
-                    number(f"{e.share:.6f}"), number(f"{e.cumulative_share:.6f}"),
-                    _strength_list(e.instruments, language)])  # fmt: skip
+        w.writerow([csv_cell(x) for x in (
+            e.rank, c.id or "", c.title or "", yes_no(e.high_risk, language),
+            yes_no(e.priority, language), "" if c.value is None else number(f"{c.value.nok:f}"),
+            c.duration_months or "", number(f"{e.share:.6f}"), number(f"{e.cumulative_share:.6f}"),
+            _strength_list(e.instruments, language))])  # fmt: skip
     return "\ufeff" + buf.getvalue()
 
 
@@ -451,6 +519,7 @@ _COVERAGE_WORDS = {
 }
 
 
+@_safe
 def cpv_text(codes: Iterable[Any], markdown: bool = False, language: str = "en") -> str:
     """Each code's label, which of the three cases it is and why, and a product's risk and
     source. Labels are CPV's English ones; the mapping's reasons are srpp's English notes."""
