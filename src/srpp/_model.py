@@ -254,6 +254,13 @@ def _optional_decimal(value: Decimal | int | float | str | None) -> Decimal | No
 _TIER_NAMES = tuple(t.value for t in Tier)
 _ORE = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 13
+"""Amounts (and values in NOK) are below this: the engine compares whole øre as 64-bit ints."""
+MAX_RATE = Decimal(10) ** 6
+"""Exchange rates are below this many NOK per unit (no currency is near it)."""
+MAX_MONTHS = 1200
+"""The longest duration srpp takes, in months (100 years)."""
+MAX_DAYS = 36_525
+"""The longest duration srpp takes, in days (100 years)."""
 
 
 @attrs.frozen
@@ -309,8 +316,12 @@ def money_problems(amount: Decimal, currency: str, rate: Decimal | None) -> list
                 "(Python: policy={'exchange_rates': {...}}; command line: --policy FILE)",
             )
         )
-    if rate is not None and (not rate.is_finite() or rate <= 0):
-        problems.append(Problem("exchange_rate", f"must be a positive number, got {rate}"))
+    if rate is not None and (not rate.is_finite() or rate <= 0 or rate >= MAX_RATE):
+        problems.append(Problem("exchange_rate", f"must be a positive number of NOK per unit below "
+                                f"1e6, got {rate}"))  # fmt: skip
+    elif rate is not None and not problems and amount * rate >= MAX_AMOUNT:
+        problems.append(Problem("amount", f"is NOK {amount * rate:.2E} at the exchange rate {rate}; "
+                                "a value must be below NOK 1e13"))  # fmt: skip
     return problems
 
 
@@ -445,9 +456,10 @@ def _check_products(instance: Contract, attribute: Any, products: tuple[Product,
 def _check_duration(instance: Contract, attribute: Any, number: int | None) -> None:
     if number is None:
         return
-    if isinstance(number, bool) or not isinstance(number, int) or number <= 0:
+    most = MAX_DAYS if attribute.name == "duration_days" else MAX_MONTHS
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 < number <= most:
         raise InvalidContractError(
-            [Problem(attribute.name, f"must be a positive whole number, got {number!r}")]
+            [Problem(attribute.name, f"must be a whole number from 1 to {most}, got {number!r}")]
         )
 
 

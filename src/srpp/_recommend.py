@@ -524,6 +524,8 @@ def as_policy(policy: Policy | Mapping[str, Any] | None) -> Policy:
     if isinstance(policy, Policy):
         return policy
     if isinstance(policy, Mapping):
+        if policy and set(policy) <= {"parameters", "exchange_rates"}:
+            return Policy.from_dict(policy)  # a policy document: {"exchange_rates": {...}}
         return Policy(policy)
     raise TypeError(f"policy must be a srpp.Policy or a mapping, got {type(policy).__name__}")
 

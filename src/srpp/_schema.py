@@ -24,7 +24,8 @@ def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
     money = {a.name for a in attrs.fields(_MoneyDoc)}
     number = {"type": "number", "minimum": 0, "exclusiveMaximum": int(MAX_AMOUNT)}
     iso_date = {"type": "string", "format": "date", "pattern": r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$"}
-    decimal_text = {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*$"}
+    # a rate as text: positive, below 1e6 NOK per unit (as srpp.Money checks it)
+    rate_text = {"type": "string", "pattern": r"^\s*(?=[0-9.]*[1-9])0*[0-9]{1,6}(\.[0-9]+)?\s*$"}
     # what srpp.parse_amount reads, less negatives and the ambiguous "150.000" / "1,000"
     amount_text = {
         "type": "string",
@@ -32,8 +33,8 @@ def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
         "not": {"pattern": r"^\s*[1-9][0-9]{0,2}[.,][0-9]{3}\s*$"},
     }
     props: dict[str, Any] = {
-        "id": {"type": "string"},
-        "title": {"type": "string"},
+        "id": {"type": ["string", "null"]},
+        "title": {"type": ["string", "null"]},
         "products": {
             "type": "array", "uniqueItems": True,
             "items": {"enum": sorted(cat.ids())},
@@ -49,13 +50,20 @@ def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
             "properties": {
                 "amount": {"anyOf": [number, amount_text]},
                 "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "default": "NOK"},
-                "exchange_rate": {"anyOf": [{"type": "number", "exclusiveMinimum": 0}, decimal_text]},
+                "exchange_rate": {"anyOf": [
+                    {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1_000_000},
+                    rate_text,
+                ]},  # fmt: skip
             },
             "if": {"properties": {"currency": {"not": {"const": "NOK"}}}, "required": ["currency"]},
             "then": {"required": ["exchange_rate"]},
+            # in NOK a rate, if given, is 1
+            "else": {"properties": {"exchange_rate": {"anyOf": [
+                {"const": 1}, {"type": "null"}, {"type": "string", "pattern": r"^\s*0*1(\.0+)?\s*$"},
+            ]}}},  # fmt: skip
         },
-        "duration_months": {"type": "integer", "minimum": 1},
-        "duration_days": {"type": "integer", "minimum": 1},
+        "duration_months": {"type": "integer", "minimum": 1, "maximum": 1200},
+        "duration_days": {"type": "integer", "minimum": 1, "maximum": 36_525},
         "start_date": iso_date,
         "end_date": iso_date,
         "date": iso_date,
@@ -67,7 +75,17 @@ def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
             "properties": {t.value: {"enum": [lv.value for lv in RiskLevel]} for t in Tier},
         },
     }  # fmt: skip
-    assert set(props) == fields and set(props["value"]["properties"]) == money
+    def given(name: str) -> dict[str, Any]:
+        """The document has ``name``, and not as null."""
+        return {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+
+    # null stands for "not known" wherever the model has None (srpp reads it as absent)
+    for name in ("value", "duration_months", "duration_days", "start_date", "end_date", "date",
+                 "contains_conflict_minerals"):  # fmt: skip
+        props[name] = {"anyOf": [props[name], {"type": "null"}]}
+    rate = props["value"]["anyOf"][0]["properties"]
+    rate["exchange_rate"] = {"anyOf": [rate["exchange_rate"], {"type": "null"}]}
+    assert set(props) == fields and set(props["value"]["anyOf"][0]["properties"]) == money
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://srpp.invalid/contract.schema.json",
@@ -78,13 +96,16 @@ def contract_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
             {"required": ["products"], "properties": {"products": {"minItems": 1}}},
             {"required": ["cpv"], "properties": {"cpv": {"minItems": 1}}},
         ],
-        # the period one way at most: months, days, or both dates
-        "dependentRequired": {"start_date": ["end_date"], "end_date": ["start_date"]},
+        # the period one way at most: months, days, or both dates (null counts as absent)
+        "allOf": [
+            {"if": given("start_date"), "then": given("end_date")},
+            {"if": given("end_date"), "then": given("start_date")},
+        ],
         "not": {
             "anyOf": [
-                {"required": ["duration_months", "duration_days"]},
-                {"required": ["duration_months", "start_date"]},
-                {"required": ["duration_days", "start_date"]},
+                {"allOf": [given("duration_months"), given("duration_days")]},
+                {"allOf": [given("duration_months"), given("start_date")]},
+                {"allOf": [given("duration_days"), given("start_date")]},
             ]
         },
         "properties": props,

@@ -23,6 +23,8 @@ from .._amount import parse_amount
 from .._cpv import cpv, cpv_problem
 from .._errors import InvalidAmountError, InvalidContractError, Problem
 from .._model import (
+    MAX_DAYS,
+    MAX_MONTHS,
     Contract,
     MarketMaturity,
     Money,
@@ -94,14 +96,14 @@ def _strict_bool(value: object, _: object) -> bool:
 
 
 def _months(value: object, _: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"must be a positive whole number of months, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_MONTHS:
+        raise ValueError(f"must be a whole number of months from 1 to {MAX_MONTHS}, got {value!r}")
     return value
 
 
 def _days(value: object, _: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"must be a positive whole number of days, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_DAYS:
+        raise ValueError(f"must be a whole number of days from 1 to {MAX_DAYS}, got {value!r}")
     return value
 
 
@@ -135,6 +137,9 @@ def _decimal(value: object, _: object) -> Decimal:
 
 
 def _amount(value: object, _: object) -> Amount:
+    if isinstance(value, str) and value.strip().startswith(("-", "+")):
+        # "-0" parses to a zero; an amount is never signed text (as the JSON Schema says)
+        raise ValueError(f"must be a non-negative amount without a sign, got {value!r}")
     try:
         return Amount(parse_amount(value))
     except InvalidAmountError as exc:
@@ -253,6 +258,15 @@ def _list_of(conv: cattrs.Converter, kind: Any, what: str) -> None:
     conv.register_structure_hook_func(lambda t: t == kind, hook)
 
 
+def _keys(doc: Mapping[Any, Any]) -> list[Any]:
+    """Every key of a document and of the objects inside it (value, risk_overrides)."""
+    keys = list(doc)
+    for inner in doc.values():
+        if isinstance(inner, Mapping):
+            keys += list(inner)
+    return keys
+
+
 def contract_from_dict(
     doc: Mapping[str, Any],
     *,
@@ -267,7 +281,18 @@ def contract_from_dict(
         raise InvalidContractError(
             [Problem("", f"a contract document must be a JSON object, got {_type_name(doc)}")]
         )
-    rates = tuple(sorted((str(k), Decimal(str(v))) for k, v in (exchange_rates or {}).items()))
+    odd = [k for k in _keys(doc) if not isinstance(k, str)]
+    if odd:
+        raise InvalidContractError(
+            [Problem(repr(k), f"keys of a contract document must be strings, got {_type_name(k)} {k!r}")
+             for k in odd]  # fmt: skip
+        )
+    if exchange_rates:
+        from ..rules._model import Policy
+
+        rates = Policy(exchange_rates=exchange_rates).exchange_rates  # checked: InvalidPolicyError
+    else:
+        rates = ()
     conv = _converter(catalogue, rates)
     try:
         parsed = conv.structure(dict(doc), _ContractDoc)

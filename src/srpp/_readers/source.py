@@ -223,6 +223,8 @@ def document(
             return doc
         return _parse(text, limits)
     except ReadError as exc:
+        if exc.message.startswith("cannot read: "):
+            raise error([Problem("", f"cannot read {name}: {exc.message[13:]}")]) from None
         raise error([Problem("", f"{name}: {exc.message}")]) from None
 
 
@@ -357,11 +359,12 @@ def _list_items(src: _Stream, objects: bool, limits: Limits) -> Iterator[Item]:
         if c == "]" and (index == 0 or not expect_item):
             src.pos += 1
             if src.skip_ws() is not None:
-                yield Item(src.line_at(src.pos), index, problem="unexpected text after the end of the list", fatal=True)
+                yield from _recover(src, objects, limits, index, "unexpected text after the end of the list")
             return
         if not expect_item:
             if c != ",":
-                yield Item(src.line_at(src.pos), index, problem=f"expected ',' or ']' between list items, got {c!r}", fatal=True)
+                yield from _recover(src, objects, limits, index,
+                                    f"expected ',' or ']' between list items, got {c!r}")  # fmt: skip
                 return
             src.pos += 1
             expect_item = True
@@ -376,9 +379,9 @@ def _list_items(src: _Stream, objects: bool, limits: Limits) -> Iterator[Item]:
                     continue
                 if len(src.buf) - src.pos > limits.max_item_bytes:
                     problem = f"an item larger than {limits.max_item_bytes:,} bytes"
-                else:
-                    problem = _problem(exc, limits, src.buf, src.pos, src.line_at)
-                yield Item(line, index, problem=problem + "; the rest of the list cannot be read", fatal=True)
+                    yield Item(line, index, problem=problem + "; the rest of the list cannot be read", fatal=True)
+                    return
+                yield from _recover(src, objects, limits, index, _problem(exc, limits, src.buf, src.pos, src.line_at))
                 return
         bad = _bad_byte(src.buf[src.pos : end], line)
         src.pos = end
@@ -386,6 +389,24 @@ def _list_items(src: _Stream, objects: bool, limits: Limits) -> Iterator[Item]:
         index += 1
         expect_item = False
         src.drop()
+
+
+def _recover(src: _Stream, objects: bool, limits: Limits, index: int, problem: str) -> Iterator[Item]:
+    """A list broke at ``src.pos``. The rest may still be JSON Lines (a file whose first line
+    began with ``[``): go on line by line, from this line when the break is at its start, else
+    from the next; each line is then an item of its own."""
+    line = src.line_at(src.pos)
+    start = src.buf.rfind("\n", 0, src.pos) + 1
+    if src.buf[start : src.pos].strip():
+        start = src.buf.find("\n", src.pos) + 1
+        while start == 0 and src.more():
+            start = src.buf.find("\n", src.pos) + 1
+        if start == 0:
+            yield Item(line, index, problem=problem, fatal=True)
+            return
+    yield Item(line, index, problem=problem)
+    src.pos = start
+    yield from _line_items(src, objects, limits, index + 1, strict=True)
 
 
 def _problem(exc: BaseException, limits: Limits, buf: str, pos: int, line_at: Any) -> str:
@@ -398,11 +419,16 @@ def _problem(exc: BaseException, limits: Limits, buf: str, pos: int, line_at: An
     return str(exc)
 
 
-def _line_items(src: _Stream, objects: bool, limits: Limits) -> Iterator[Item]:
-    """JSON Lines, or one document over several lines (told apart by the first line)."""
-    index = 0
+def _line_items(
+    src: _Stream, objects: bool, limits: Limits, index: int = 0, strict: bool = False
+) -> Iterator[Item]:
+    """JSON Lines, or one document over several lines (told apart by the first line).
+
+    ``strict``: line by line whatever the first line is (after a broken list, so that no
+    document on a line of its own is lost).
+    """
     line_no = src.line_at(src.pos)
-    first = True
+    first = not strict
     while True:
         # one line, bounded
         while "\n" not in src.buf[src.pos :] and len(src.buf) - src.pos <= limits.max_item_bytes:

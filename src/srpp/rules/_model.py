@@ -6,7 +6,7 @@ import datetime
 import functools
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar, Union
 
@@ -276,15 +276,60 @@ class Parameter:
 def _policy_values(
     value: Mapping[str, int | str] | Iterable[tuple[str, int | str]],
 ) -> tuple[tuple[str, int | str], ...]:
-    items = value.items() if isinstance(value, Mapping) else value
+    try:
+        items = list(value.items() if isinstance(value, Mapping) else value)
+    except (TypeError, ValueError):
+        raise InvalidPolicyError([Problem("parameters", "must map parameter names to values, "
+                                          f"got {type(value).__name__}")]) from None  # fmt: skip
+    problems = []
+    for item in items:
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)):
+            problems.append(Problem("parameters", f"must map parameter names to values, got {item!r}"))
+        elif isinstance(item[1], bool) or not isinstance(item[1], int | str):
+            problems.append(Problem(f"parameters.{item[0]}", "must be a whole number or a level "
+                                    f"name, got {item[1]!r}"))  # fmt: skip
+        elif isinstance(item[1], int) and abs(item[1]) >= 2**62:
+            problems.append(Problem(f"parameters.{item[0]}", f"is too large, got {item[1]}"))
+    if problems:
+        raise InvalidPolicyError(problems)
     return tuple(sorted(items))
 
 
 def _rates(
     value: Mapping[str, Decimal | int | float | str] | Iterable[tuple[str, Any]],
 ) -> tuple[tuple[str, Decimal], ...]:
-    items = value.items() if isinstance(value, Mapping) else value
-    return tuple(sorted((str(k), Decimal(str(v))) for k, v in items))
+    from .._model import MAX_RATE
+
+    try:
+        items = list(value.items() if isinstance(value, Mapping) else value)
+    except (TypeError, ValueError):
+        raise InvalidPolicyError([Problem("exchange_rates", "must map currency codes to NOK per "
+                                          f"unit, got {type(value).__name__}")]) from None  # fmt: skip
+    out, problems = [], []
+    for item in items:
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)):
+            problems.append(Problem("exchange_rates", f"must map currency codes to rates, got {item!r}"))
+            continue
+        code, raw = item
+        where = f"exchange_rates.{code}"
+        if not (len(code) == 3 and code.isascii() and code.isupper()):
+            problems.append(Problem(where, f"must be keyed by a 3-letter ISO 4217 code, got {code!r}"))
+            continue
+        try:
+            if isinstance(raw, bool) or not isinstance(raw, Decimal | int | float | str):
+                raise InvalidOperation
+            rate = Decimal(str(raw).strip())
+            ok = rate.is_finite() and 0 < rate < MAX_RATE
+        except (InvalidOperation, ValueError):
+            ok = False
+        if not ok:
+            problems.append(Problem(where, f"must be a positive number of NOK per {code} below "
+                                    f"1e6, got {raw!r}"))  # fmt: skip
+            continue
+        out.append((code, rate))
+    if problems:
+        raise InvalidPolicyError(problems)
+    return tuple(sorted(out))
 
 
 @attrs.frozen
