@@ -21,7 +21,7 @@ from srpp.rules import AllOf, AnyOf, Compare, Derive, Fact, FactKind, Holds, Rec
 from srpp.rules._check import ENGINE_NAMES, MAX_STACK, MAX_TESTS_AFTER_ONE, fnv1a_32
 from srpp.rules._engine import Compiled
 
-LAPTOPS = Contract((srpp.product("laptops"),), Money(10**9), 10**6)
+LAPTOPS = Contract((srpp.product("laptops"),), Money(10**9), 1200)
 
 
 def rule(rid: str, when: Any, then: Any = None) -> Rule:
@@ -206,7 +206,7 @@ class TestSimultaneousMatches:
         from srpp import MarketMaturity, RiskLevel, RiskProfile
 
         very_high = RiskLevel("very_high")
-        c = Contract((srpp.product("laptops"),), Money(10**12), 10**6, market_maturity=MarketMaturity("high"),
+        c = Contract((srpp.product("laptops"),), Money(10**12), 1200, market_maturity=MarketMaturity("high"),
                      contains_conflict_minerals=True,
                      risk_overrides=RiskProfile(very_high, very_high, very_high))  # fmt: skip
         rec = srpp.recommend(c)
