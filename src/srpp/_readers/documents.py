@@ -127,6 +127,9 @@ def _decimal(value: object, _: object) -> Decimal:
         raise TypeError(f"must be a number, got {_type_name(value)} {value!r}")
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"must be a finite number, got {value!r}")
+    if isinstance(value, str) and not re.fullmatch(r"\s*[0-9]+(\.[0-9]+)?\s*", value):
+        # Decimal also reads full-width digits, "1_000", "1e3" and "-0"; the schema does not
+        raise ValueError(f"must be a number written with the digits 0-9 and a decimal point, got {value!r}")
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:

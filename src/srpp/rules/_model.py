@@ -318,6 +318,8 @@ def _rates(
         try:
             if isinstance(raw, bool) or not isinstance(raw, Decimal | int | float | str):
                 raise InvalidOperation
+            if isinstance(raw, str) and not raw.strip().replace(".", "", 1).isascii():
+                raise InvalidOperation
             rate = Decimal(str(raw).strip())
             ok = rate.is_finite() and 0 < rate < MAX_RATE
         except (InvalidOperation, ValueError):
