@@ -327,3 +327,24 @@ class TestSchedules:
         p = default_rules().parameter("act_threshold")
         rs = default_rules().with_parameters(attrs.evolve(p, schedule=(Change(datetime.date(2027, 7, 1), 300_000),)))
         assert rs.with_policy({"act_threshold": 150_000}).parameter("act_threshold").schedule == ()
+
+
+@pytest.mark.parametrize("extends", [True, False])
+def test_a_rule_file_with_several_problems_reports_them_all_at_once(extends: bool) -> None:
+    """A bad strength (found while reading) and a bad fact, operator and instrument (found by
+    the checks of the whole rule set) come in one error, not one run after another."""
+    doc: dict[str, Any] = {
+        "rules": [
+            {
+                "id": "x", "reason": "r", "sources": ["https://example.org"],
+                "when": {"fact": "valeu", "op": ">>", "value": 1},
+                "then": {"recommend": "market-dialog", "strength": "must"},
+            }
+        ]
+    }  # fmt: skip
+    if extends:
+        doc["extends"] = "srpp-default"
+    with pytest.raises(InvalidRuleSetError) as info:
+        RuleSet.from_dict(doc)
+    fields = {p.field.rsplit(".", 1)[-1] for p in info.value.problems}
+    assert {"strength", "fact", "op", "recommend"} <= fields, info.value.problems

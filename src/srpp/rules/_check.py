@@ -275,6 +275,8 @@ def _check_condition(
             add(Problem(f"{where}.fact", f"{cond.fact!r} is derived by a rule; test it with holds"))
         else:
             add(Problem(f"{where}.fact", _unknown_fact(cond.fact, [*facts, *derived])))
+        if cond.op not in OPERATORS:  # reported with the fact, so one run names both
+            add(Problem(f"{where}.op", unknown("operator", cond.op, OPERATORS)))
         return
     if cond.op not in OPERATORS:
         add(Problem(f"{where}.op", unknown("operator", cond.op, OPERATORS)))

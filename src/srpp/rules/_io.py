@@ -6,10 +6,10 @@ import datetime
 import json
 import os
 from pathlib import Path
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .._errors import InvalidPolicyError, InvalidRuleSetError, Problem, _ProblemsError
+from .._errors import InvalidPolicyError, InvalidRuleSetError, Problem, SrppError, _ProblemsError
 from .._model import AttributeSpec, InstrumentType, Label, Phase, Step, Strength, Template
 from .._suggest import did_you_mean, unknown
 from ._facts import VOCABULARY, Fact, FactKind
@@ -371,29 +371,51 @@ def ruleset_from_dict(
     if parent is None:
         if remove:
             r.fail("remove", "removes rules of the rule set named in extends; this file extends none")
-        if r.problems:
-            raise InvalidRuleSetError(r.problems)
-        return RuleSet(
-            rules=tuple(rules), parameters=tuple(parameters), instruments=tuple(known.values()),
-            facts=_merged(base_facts, own_facts, "name"), notes=notes, name=name,
-        )  # fmt: skip
+        def build() -> RuleSet:
+            return RuleSet(
+                rules=tuple(rules), parameters=tuple(parameters), instruments=tuple(known.values()),
+                facts=_merged(base_facts, own_facts, "name"), notes=notes, name=name,
+            )  # fmt: skip
+
+        return _built(r, build)
 
     ids = [x.id for x in parent.rules]
     for j, rid in enumerate(remove):
         if rid not in ids:
             r.fail(f"remove[{j}]", unknown(f"rule of {parent.name!r}", rid, ids))
-    if r.problems:
-        raise InvalidRuleSetError(r.problems)
     new = {x.id: x for x in rules}
     kept = [new.pop(x.id, x) for x in parent.rules if x.id not in remove]
-    return RuleSet(
-        rules=(*kept, *new.values()),
-        parameters=_merged(parent.parameters, parameters, "name"),
-        instruments=tuple(known.values()),
-        facts=_merged(base_facts, own_facts, "name"),
-        notes=(*parent.notes, *notes),
-        name=name,
-    )
+
+    def build_derived() -> RuleSet:
+        return RuleSet(
+            rules=(*kept, *new.values()),
+            parameters=_merged(parent.parameters, parameters, "name"),
+            instruments=tuple(known.values()),
+            facts=_merged(base_facts, own_facts, "name"),
+            notes=(*parent.notes, *notes),
+            name=name,
+        )
+
+    return _built(r, build_derived)
+
+
+def _built(r: _Reader, build: Callable[[], RuleSet]) -> RuleSet:
+    """The rule set ``build`` makes, or one error with every problem of the file at once.
+
+    When reading already found problems, the rule set is still built from what could be read
+    (unreadable values stand in as defaults), so the checks of the whole rule set (unknown
+    facts, instruments, operators) are reported in the same error, not one run later.
+    """
+    if not r.problems:
+        return build()
+    problems = list(r.problems)
+    try:
+        build()
+    except InvalidRuleSetError as exc:
+        problems += [p for p in exc.problems if p not in problems]
+    except SrppError:
+        pass  # a rule set that could not even be read whole: what reading found is the error
+    raise InvalidRuleSetError(problems)
 
 
 def _parent(
