@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -21,8 +22,12 @@ FIXTURE_NOTICES = 11  # 4 eForms files, 7 OCDS processes
 
 
 def shared_notices() -> Path | None:
-    """The published notices of ../shared/data/notices (beside the clone, or beside the
+    """The published notices of ../shared/data/notices (named by ``SRPP_SHARED_NOTICES``, as
+    .ci/run does for its clone in a temporary folder, or beside the clone, or beside the
     folder of worktrees), if present."""
+    named = os.environ.get("SRPP_SHARED_NOTICES")
+    if named and Path(named).is_dir():
+        return Path(named)
     for base in (REPO.parent, REPO.parent.parent):
         folder = base / "shared" / "data" / "notices"
         if folder.is_dir():

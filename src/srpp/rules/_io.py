@@ -327,9 +327,12 @@ def ruleset_from_dict(
     if not isinstance(raw_facts, Mapping):
         r.fail("facts", "must be a list of fact names or a table of fact declarations by name")
         raw_facts = {}
+    refused: set[str] = set()  # declared facts that could not be read
     for name, decl in raw_facts.items():
         if (fact := r.fact(str(name), decl, vocabulary, f"facts.{name}")) is not None:
             own_facts.append(fact)
+        else:
+            refused.add(str(name))
 
     params = doc.get("parameters", {})
     inherited = {p.name: p for p in parent.parameters} if parent is not None else {}
@@ -377,7 +380,7 @@ def ruleset_from_dict(
                 facts=_merged(base_facts, own_facts, "name"), notes=notes, name=name,
             )  # fmt: skip
 
-        return _built(r, build)
+        return _built(r, build, refused)
 
     ids = [x.id for x in parent.rules]
     for j, rid in enumerate(remove):
@@ -396,23 +399,25 @@ def ruleset_from_dict(
             name=name,
         )
 
-    return _built(r, build_derived)
+    return _built(r, build_derived, refused)
 
 
-def _built(r: _Reader, build: Callable[[], RuleSet]) -> RuleSet:
+def _built(r: _Reader, build: Callable[[], RuleSet], refused: set[str]) -> RuleSet:
     """The rule set ``build`` makes, or one error with every problem of the file at once.
 
     When reading already found problems, the rule set is still built from what could be read
     (unreadable values stand in as defaults), so the checks of the whole rule set (unknown
-    facts, instruments, operators) are reported in the same error, not one run later.
+    facts, instruments, operators) are reported in the same error, not one run later. Uses of
+    a declared fact that reading ``refused`` are not reported again.
     """
     if not r.problems:
         return build()
     problems = list(r.problems)
+    echoes = tuple(f"unknown fact {name!r}" for name in refused)
     try:
         build()
     except InvalidRuleSetError as exc:
-        problems += [p for p in exc.problems if p not in problems]
+        problems += [p for p in exc.problems if p not in problems and not any(e in p for e in echoes)]
     except SrppError:
         pass  # a rule set that could not even be read whole: what reading found is the error
     raise InvalidRuleSetError(problems)
