@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -40,3 +40,16 @@ class WeakCache(Generic[K, V]):
             if found is None:
                 found = self._values[key] = self._make(key)
             return found
+
+
+def remember(cache: MutableMapping[K, V], key: K, value: V, limit: int) -> None:
+    """Put ``value`` in a plain dict used as a bounded cache, dropping its oldest entry when full.
+
+    Safe without a lock: another thread may drop the same oldest entry first.
+    """
+    if len(cache) >= limit:
+        try:
+            del cache[next(iter(cache))]
+        except (KeyError, RuntimeError, StopIteration):  # another thread took it
+            pass
+    cache[key] = value

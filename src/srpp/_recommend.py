@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from ._cache import WeakCache
+from ._cache import WeakCache, remember
 from ._provenance import provenance
 from ._i18n import LANGUAGES, N_, format_decimal, format_money, gettext, resolve_language, yes_no
 from ._model import (
@@ -431,13 +431,7 @@ class _Plan:
             fired=tuple(self.rules[i].id for i in out.fired),
             cited=tuple((name, self.shows[name]) for name in sorted(out.shown)),
         )
-        decisions = self.decisions
-        if len(decisions) >= MAX_CLASSES:
-            try:
-                del decisions[next(iter(decisions))]
-            except (KeyError, RuntimeError, StopIteration):  # another thread took it
-                pass
-        decisions[key] = decision
+        remember(self.decisions, key, decision, MAX_CLASSES)
         return decision
 
 

@@ -346,6 +346,15 @@ def _check(doc: Any, line: int, index: int, objects: bool, limits: Limits) -> It
     return Item(line, index, doc=doc)
 
 
+def _line_item(text: str, line: int, index: int, objects: bool, limits: Limits) -> Item:
+    """One line of JSON Lines as an item: its document, or the problem that names its line."""
+    try:
+        doc = _parse(text, limits, line)
+    except ReadError as exc:
+        return Item(line, index, problem=_strip_line(exc.message, line))
+    return _check(doc, line, index, objects, limits)
+
+
 def _list_items(src: _Stream, objects: bool, limits: Limits) -> Iterator[Item]:
     decoder = _decoder(limits)
     src.pos += 1  # the "["
@@ -455,12 +464,7 @@ def _line_items(
                 yield from _whole(src, objects, limits, line_no)
                 return
         if text.strip() and not bad:
-            try:
-                doc = _parse(text, limits, line_no)
-            except ReadError as exc:
-                yield Item(line_no, index, problem=_strip_line(exc.message, line_no))
-            else:
-                yield _check(doc, line_no, index, objects, limits)
+            yield _line_item(text, line_no, index, objects, limits)
             index += 1
         if nl < 0:
             return
@@ -502,12 +506,7 @@ def _whole(src: _Stream, objects: bool, limits: Limits, line: int) -> Iterator[I
         for n, t in enumerate(lines, line):
             if not t.strip():
                 continue
-            try:
-                one = _parse(t, limits, n)
-            except ReadError as failed:
-                yield Item(n, index, problem=_strip_line(failed.message, n))
-            else:
-                yield _check(one, n, index, objects, limits)
+            yield _line_item(t, n, index, objects, limits)
             index += 1
         return
     yield _check(doc, line, 0, objects, limits)

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import durable_rules_engine as _dre
 
-from .._cache import WeakCache
+from .._cache import WeakCache, remember
 from .._errors import EngineError, RuleSetTooLargeError
 from .._model import RiskLevel
 from ._facts import Fact, FactKind
@@ -359,12 +359,7 @@ class Compiled:
         fired = classes.get(key)
         if fired is None:
             fired = self.evaluate(encoded)
-            if len(classes) >= MAX_CLASSES:
-                try:
-                    del classes[next(iter(classes))]
-                except (KeyError, RuntimeError, StopIteration):  # another thread took it
-                    pass
-            classes[key] = fired
+            remember(classes, key, fired, MAX_CLASSES)
         return fired
 
     def evaluate(self, encoded: Mapping[str, int | bool]) -> list[int]:
