@@ -272,3 +272,17 @@ class TestStreamingAndExits:
             err = proc.stderr.read().decode()
             assert proc.wait(timeout=120) == 1
         assert err == "srpp: the output was closed\n"
+
+
+def test_screen_refuses_a_rate_for_nok_before_reading_any_notice(tmp_path: Path) -> None:
+    """exchange_rates.NOK = 2 is the policy's mistake: refused at load, exit 2, named once,
+    every problem of the file in the same run."""
+    policy = write(tmp_path, "p.toml", "[parameters]\npriority_valu = 5\n[exchange_rates]\nNOK = 2\nXYZ = 3\n")
+    notice = write(tmp_path, "n.json", {"ocid": "ocds-x-1", "id": "1", "tender": {
+        "items": [{"id": "1", "classification": {"scheme": "CPV", "id": "30213100"}}]}})
+    code, out, err = run("screen", notice, "--policy", policy)
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert any("p.toml: exchange_rates.NOK: NOK is srpp's base currency" in line for line in lines), err
+    assert any("p.toml: exchange_rates.XYZ: unknown currency code 'XYZ'" in line for line in lines), err
+    assert any("p.toml: parameters.priority_valu: unknown parameter" in line for line in lines), err

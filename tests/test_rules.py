@@ -348,3 +348,118 @@ def test_a_rule_file_with_several_problems_reports_them_all_at_once(extends: boo
         RuleSet.from_dict(doc)
     fields = {p.field.rsplit(".", 1)[-1] for p in info.value.problems}
     assert {"strength", "fact", "op", "recommend"} <= fields, info.value.problems
+
+
+RULE_TOML = """
+[[rules]]
+id = "{id}"
+reason = "r"
+sources = ["https://example.org"]
+when = {{ fact = "valeu", op = "{op}", value = 1 }}
+then = {{ recommend = "market-dialogue", strength = "should" }}
+"""
+
+
+class TestProblemsPointIntoTheFile:
+    def test_a_file_that_extends_another_counts_only_its_own_rules(self, tmp_path: Path) -> None:
+        """The file's first rule is rules[0], not rules[14] after the inherited ones."""
+        f = tmp_path / "ours.toml"
+        f.write_text('extends = "srpp-default"\n' + RULE_TOML.format(id="ours", op=">="))
+        with pytest.raises(InvalidRuleSetError) as info:
+            RuleSet.load(f)
+        assert [p.field for p in info.value.problems] == ["rules[0] (ours).when.fact"]
+
+    def test_a_problem_in_the_extended_file_names_that_file(self, tmp_path: Path) -> None:
+        """Problems of the base file are at its own rule positions, below extends (base)."""
+        (tmp_path / "base.toml").write_text('extends = "srpp-default"\n' + RULE_TOML.format(id="b", op=">="))
+        (tmp_path / "ours.toml").write_text('extends = "base.toml"\n')
+        with pytest.raises(InvalidRuleSetError) as info:
+            RuleSet.load(tmp_path / "ours.toml")
+        assert [p.field for p in info.value.problems] == ["extends (base.toml).rules[0] (b).when.fact"]
+
+    def test_an_inherited_rule_a_file_breaks_is_named_where_it_is_written(self, tmp_path: Path) -> None:
+        """A parameter the file changes in kind breaks a rule of srpp-default: that rule is
+        named in srpp-default, by its position there."""
+        f = tmp_path / "ours.toml"
+        f.write_text('extends = "srpp-default"\n[parameters.priority_value]\nkind = "level"\nvalue = "high"\n')
+        with pytest.raises(InvalidRuleSetError) as info:
+            RuleSet.load(f)
+        k = [r.id for r in default_rules().rules].index("priority")
+        assert info.value.problems[0].field.startswith(f"extends (srpp-default).rules[{k}] (priority).when")
+
+    def test_a_rule_id_twice_in_a_file_that_extends_is_an_error(self) -> None:
+        """Without it the second rule would silently replace the first."""
+        one = {"id": "x", "reason": "r", "sources": ["https://example.org"],
+               "when": {"fact": "value", "op": ">=", "value": 1},
+               "then": {"recommend": "market-dialogue", "strength": "should"}}  # fmt: skip
+        with pytest.raises(InvalidRuleSetError, match=r"rules\[1\] \(x\)\.id: duplicate rule id 'x' \(also rules\[0\]\)"):
+            RuleSet.from_dict({"extends": "srpp-default", "rules": [one, one]})
+
+    def test_rules_after_an_unreadable_one_keep_their_positions(self) -> None:
+        """A rule that cannot be read does not shift the positions of the ones after it."""
+        good = {"id": "x", "reason": "r", "sources": ["https://example.org"],
+                "when": {"fact": "valeu", "op": ">=", "value": 1},
+                "then": {"recommend": "market-dialogue", "strength": "should"}}  # fmt: skip
+        with pytest.raises(InvalidRuleSetError) as info:
+            RuleSet.from_dict({"rules": [{"id": "broken"}, good]})
+        assert "rules[1] (x).when.fact" in [p.field for p in info.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("op", "meant"),
+    [("=>", ">="), ("=<", "<="), ("=", "=="), ("===", "=="), ("<>", "!="), ("≥", ">="), (" >= ", ">=")],
+)
+def test_a_misspelt_operator_gets_the_one_meant(op: str, meant: str) -> None:
+    """=> is >= (not >), <> is != and = is ==."""
+    with pytest.raises(InvalidRuleSetError) as info:
+        RuleSet([rule("r", Compare("value", op, 5), Recommend("market-dialogue", "should"))])
+    assert info.value.problems[0].message == f"unknown operator {op!r}; did you mean {meant!r}?"
+
+
+def test_an_operator_nothing_like_one_lists_the_six() -> None:
+    """No guess for a word: the six operators are listed."""
+    with pytest.raises(InvalidRuleSetError, match="expected one of '==', '!=', '<', '<=', '>', '>='"):
+        RuleSet([rule("r", Compare("value", "about", 5), Recommend("market-dialogue", "should"))])
+
+
+class TestPolicyFiles:
+    @pytest.mark.parametrize("rate", [2, 0.5])
+    def test_a_rate_for_nok_other_than_1_is_refused_when_the_policy_loads(self, rate: float) -> None:
+        """NOK is the base currency; its rate is 1 by definition."""
+        with pytest.raises(InvalidPolicyError) as info:
+            Policy.from_dict({"exchange_rates": {"NOK": rate}})
+        (p,) = info.value.problems
+        assert p.field == "exchange_rates.NOK"
+        assert "base currency" in p.message and "remove exchange_rates.NOK" in p.message
+        assert Policy.from_dict({"exchange_rates": {"NOK": 1}}).exchange_rates
+
+    @pytest.mark.parametrize(("code", "rate", "message"), [
+        ("XYZ", 3, "unknown currency code 'XYZ'"),
+        ("EUR", 0, "must be a positive number"),
+        ("EUR", -1, "must be a positive number"),
+        ("EUR", "11,5", "must be a positive number"),
+    ])  # fmt: skip
+    def test_bad_rates_and_unknown_currencies_are_refused_by_field(self, code: str, rate: object, message: str) -> None:
+        """Every rate is checked when the policy loads, not contract by contract."""
+        with pytest.raises(InvalidPolicyError, match=rf"exchange_rates\.{code}: {message}"):
+            Policy.from_dict({"exchange_rates": {code: rate}})
+        with pytest.raises(InvalidPolicyError, match=rf"exchange_rates\.{code}"):
+            Policy(exchange_rates={code: rate})  # type: ignore[dict-item]
+
+    def test_a_policy_file_reports_every_problem_at_once(self, tmp_path: Path) -> None:
+        """Two bad values, an unknown parameter and two bad rates: one error, five problems."""
+        f = tmp_path / "policy.toml"
+        f.write_text('[parameters]\npriority_valu = 5\npriority_duration = true\nact_threshold = "x"\n'
+                     '[exchange_rates]\nNOK = 2\nEUR = -1\nSEK = 1.0\n')  # fmt: skip
+        with pytest.raises(InvalidPolicyError) as info:
+            Policy.load(f, rules=default_rules())
+        assert sorted(p.field for p in info.value.problems) == [
+            "exchange_rates.EUR", "exchange_rates.NOK", "parameters.act_threshold",
+            "parameters.priority_duration", "parameters.priority_valu",
+        ]  # fmt: skip
+
+    def test_unknown_names_and_bad_values_come_together(self) -> None:
+        """with_policy reports an unknown parameter and a bad value in one error."""
+        with pytest.raises(InvalidPolicyError) as info:
+            default_rules().with_policy({"priority_valu": 5, "high_risk_level": "hihg"})
+        assert [p.field for p in info.value.problems] == ["parameters.priority_valu", "parameters.high_risk_level"]

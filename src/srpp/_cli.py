@@ -152,17 +152,10 @@ def _load(args: argparse.Namespace) -> tuple[RuleSet, Policy]:
     The policy is applied where the rule set is used, so results record the rule set and the
     policy apart in their provenance.
     """
-    policy = Policy.load(args.policy) if args.policy else Policy()
     rs = default_rules() if args.rules is None else RuleSet.load(args.rules)
-    rs.with_policy(policy)  # an unknown parameter or a bad value fails here, before any input
+    # every problem of the policy file at once, its values against the rule set's too
+    policy = Policy.load(args.policy, rules=rs) if args.policy else Policy()
     return rs, policy
-
-
-def _load_rules(path: str | None, policy: Policy) -> RuleSet:
-    """The rule set of ``--rules`` (the default one without it), the policy checked against it."""
-    rs = default_rules() if path is None else RuleSet.load(path)
-    rs.with_policy(policy)  # an unknown parameter or a bad value fails here, before any input
-    return rs
 
 
 def _problems_of(exc: _ProblemsError, path: str | None) -> list[str]:
@@ -197,8 +190,8 @@ def _recommend_parquet(args: argparse.Namespace, out: IO[str], err: IO[str]) -> 
         raise _BadInput([f"{source}: cannot read Parquet: {exc}"]) from None
     if table.num_rows == 0:
         raise _BadInput([f"{source}: no contracts in the file"])
-    policy = Policy.load(args.policy) if args.policy else Policy()
-    results = recommend_table(table, rules=_load_rules(args.rules, policy), policy=policy)
+    rules, policy = _load(args)
+    results = recommend_table(table, rules=rules, policy=policy)
     errors = results.column("error").to_pylist()
     ids = results.column("id").to_pylist() if "id" in results.column_names else [None] * len(errors)
     for n, (problem, ident) in enumerate(zip(errors, ids, strict=True)):
@@ -273,8 +266,7 @@ def cmd_screen(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from ._screen import screen
     from ._writers import screen as rows_out
 
-    policy = Policy.load(args.policy) if args.policy else Policy()
-    rules = _load_rules(args.rules, policy)
+    rules, policy = _load(args)
     rates = Policy(exchange_rates=policy.exchange_rates)  # values are in ``rules`` already
     fmt = args.format
     if fmt == "html":
@@ -347,8 +339,8 @@ def cmd_products(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
 
 def cmd_rules(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    policy = Policy.load(args.policy) if args.policy else Policy()
-    rs = _load_rules(args.rules, policy).with_policy(policy)
+    rs, policy = _load(args)
+    rs = rs.with_policy(policy)
     if args.format == "json":
         print(rs.to_json(), end="", file=out)
         return EXIT_OK

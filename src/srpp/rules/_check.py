@@ -276,10 +276,10 @@ def _check_condition(
         else:
             add(Problem(f"{where}.fact", _unknown_fact(cond.fact, [*facts, *derived])))
         if cond.op not in OPERATORS:  # reported with the fact, so one run names both
-            add(Problem(f"{where}.op", unknown("operator", cond.op, OPERATORS)))
+            add(Problem(f"{where}.op", unknown_operator(cond.op)))
         return
     if cond.op not in OPERATORS:
-        add(Problem(f"{where}.op", unknown("operator", cond.op, OPERATORS)))
+        add(Problem(f"{where}.op", unknown_operator(cond.op)))
     elif not f.kind.ordered and cond.op not in ("==", "!="):
         add(Problem(f"{where}.op", f"{cond.op!r} does not apply to a {f.kind.value} fact; "
                     "use == or !="))  # fmt: skip
@@ -313,6 +313,28 @@ def _check_condition(
         expected = "a whole number"
     if not ok:
         add(Problem(f"{where}.value", f"{cond.fact!r} is compared with {expected}, got {v!r}"))
+
+
+# operators people write for srpp's: other orders, other languages' spellings, symbols
+_OPERATOR_SPELLINGS = {
+    "=>": ">=", "=<": "<=", "≥": ">=", "≤": "<=", "=": "==", "===": "==", "eq": "==",
+    "<>": "!=", "!==": "!=", "=!": "!=", "≠": "!=", "ne": "!=", "lt": "<", "le": "<=",
+    "gt": ">", "ge": ">=", "lte": "<=", "gte": ">=",
+}  # fmt: skip
+
+
+def unknown_operator(op: object) -> str:
+    """The message for an operator srpp does not have, suggesting the one that was meant
+    (``=>`` is ``>=``, ``<>`` is ``!=``), else listing the six."""
+    from ._model import OPERATORS
+
+    meant = None
+    if isinstance(op, str):
+        bare = op.strip().lower()
+        meant = bare if bare in OPERATORS else _OPERATOR_SPELLINGS.get(bare)
+    if meant is not None:
+        return f"unknown operator {op!r}; did you mean {meant!r}?"
+    return f"unknown operator {op!r}; expected one of {', '.join(repr(o) for o in OPERATORS)}"
 
 
 @functools.cache

@@ -5,11 +5,19 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 from pathlib import Path
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .._errors import InvalidPolicyError, InvalidRuleSetError, Problem, SrppError, _ProblemsError
+from .._errors import (
+    InvalidPolicyError,
+    InvalidRuleSetError,
+    Problem,
+    RuleSetTooLargeError,
+    SrppError,
+    _ProblemsError,
+)
 from .._model import AttributeSpec, InstrumentType, Label, Phase, Step, Strength, Template
 from .._suggest import did_you_mean, unknown
 from ._facts import VOCABULARY, Fact, FactKind
@@ -306,6 +314,21 @@ def ruleset_from_dict(
     chain: tuple[Path, ...] = (),
 ) -> RuleSet:
     """See :meth:`RuleSet.from_dict`; ``chain`` is the files being read, to find cycles."""
+    return _read(doc, facts=facts, instruments=instruments, base=base, chain=chain)[0]
+
+
+def _read(
+    doc: Mapping[str, Any],
+    *,
+    facts: tuple[Fact, ...],
+    instruments: Iterable[InstrumentType] | None,
+    base: str | os.PathLike[str] | None = None,
+    chain: tuple[Path, ...] = (),
+) -> tuple[RuleSet, dict[str, str]]:
+    """The rule set of a document, and where each of its rules is written: rule id ->
+    ``rules[j] (id)`` for the document's own rules, ``extends (X).<where in X>`` for the
+    rules it inherits. Problems the checks of the whole rule set find are reported at
+    those places, so they point into the file the user wrote (or the file it extends)."""
     from .._catalogue import instrument_types
     from ._facts import DEFAULT_FACTS
 
@@ -314,8 +337,10 @@ def ruleset_from_dict(
     if not r.keys(doc, "", _FILE_KEYS, [] if extends else ["rules"]):
         raise InvalidRuleSetError(r.problems)
     parent: RuleSet | None = None
+    origins: dict[str, str] = {}
     if extends:
-        parent = _parent(doc["extends"], facts=facts, instruments=instruments, base=base, chain=chain)
+        parent, inherited_at = _parent(doc["extends"], facts=facts, instruments=instruments, base=base, chain=chain)
+        origins = {rid: f"extends ({doc['extends']}).{at}" for rid, at in inherited_at.items()}
 
     # the vocabulary the file may name facts from: the caller's, then srpp's documented one
     vocabulary = {f.name: f for f in (*VOCABULARY, *facts)}
@@ -361,8 +386,15 @@ def ruleset_from_dict(
     if not isinstance(raw_rules, list):
         r.fail("rules", "must be a list of rules")
     else:
+        own: dict[str, int] = {}
         for j, rule in enumerate(raw_rules):
             if (parsed := r.rule(rule, f"rules[{j}]")) is not None:
+                if parsed.id in own:
+                    r.fail(f"rules[{j}] ({parsed.id}).id",
+                           f"duplicate rule id {parsed.id!r} (also rules[{own[parsed.id]}])")  # fmt: skip
+                    continue
+                own[parsed.id] = j
+                origins[parsed.id] = f"rules[{j}] ({parsed.id})"
                 rules.append(parsed)
     remove = r.texts(doc, "remove", "")
     notes = r.texts(doc, "notes", "")
@@ -380,7 +412,7 @@ def ruleset_from_dict(
                 facts=_merged(base_facts, own_facts, "name"), notes=notes, name=name,
             )  # fmt: skip
 
-        return _built(r, build, refused)
+        return _built(r, build, refused, origins, tuple(rules)), origins
 
     ids = [x.id for x in parent.rules]
     for j, rid in enumerate(remove):
@@ -399,27 +431,62 @@ def ruleset_from_dict(
             name=name,
         )
 
-    return _built(r, build_derived, refused)
+    return _built(r, build_derived, refused, origins, (*kept, *new.values())), origins
 
 
-def _built(r: _Reader, build: Callable[[], RuleSet], refused: set[str]) -> RuleSet:
+_RULE_PATH = re.compile(r"^rules\[(\d+)\](?: \([^)]*\))?(.*)$", re.DOTALL)
+
+
+def _placed(problems: Iterable[Problem], rules: tuple[Rule, ...], origins: Mapping[str, str]) -> list[Problem]:
+    """``problems`` of a built rule set, whose paths count its rules (``rules[14]``), with
+    each rule's path in the file instead (``rules[0] (id)``, or ``extends (X)....`` for an
+    inherited rule)."""
+    out = []
+    for p in problems:
+        m = _RULE_PATH.match(p.field)
+        if m is not None and int(m.group(1)) < len(rules):
+            at = origins.get(getattr(rules[int(m.group(1))], "id", None) or "")
+            if at is not None:
+                p = Problem(at + m.group(2), p.message)
+        out.append(p)
+    return out
+
+
+def _built(
+    r: _Reader,
+    build: Callable[[], RuleSet],
+    refused: set[str],
+    origins: Mapping[str, str],
+    rules: tuple[Rule, ...],
+) -> RuleSet:
     """The rule set ``build`` makes, or one error with every problem of the file at once.
 
     When reading already found problems, the rule set is still built from what could be read
     (unreadable values stand in as defaults), so the checks of the whole rule set (unknown
     facts, instruments, operators) are reported in the same error, not one run later. Uses of
-    a declared fact that reading ``refused`` are not reported again.
+    a declared fact that reading ``refused`` are not reported again. Paths that count the
+    built set's ``rules`` are placed where ``origins`` says each rule is written.
     """
-    if not r.problems:
-        return build()
     problems = list(r.problems)
     echoes = tuple(f"unknown fact {name!r}" for name in refused)
     try:
-        build()
+        built = build()
     except InvalidRuleSetError as exc:
-        problems += [p for p in exc.problems if p not in problems and not any(e in p for e in echoes)]
+        problems += [p for p in _placed(exc.problems, rules, origins)
+                     if p not in problems and not any(e in p for e in echoes)]  # fmt: skip
+    except RuleSetTooLargeError as exc:
+        if problems:
+            raise InvalidRuleSetError(problems) from None
+        placed = _placed(exc.problems, rules, origins)
+        head = str(exc).split("\n", 1)[0]
+        raise RuleSetTooLargeError(head + "".join(f"\n  - {p}" for p in placed), exc.code, placed) from None
     except SrppError:
-        pass  # a rule set that could not even be read whole: what reading found is the error
+        if not problems:
+            raise
+        # a rule set that could not even be read whole: what reading found is the error
+    else:
+        if not problems:
+            return built
     raise InvalidRuleSetError(problems)
 
 
@@ -430,15 +497,17 @@ def _parent(
     instruments: Iterable[InstrumentType] | None,
     base: str | os.PathLike[str] | None,
     chain: tuple[Path, ...],
-) -> RuleSet:
-    """The rule set that ``extends`` names: a shipped one, or a rule file relative to ``base``."""
+) -> tuple[RuleSet, dict[str, str]]:
+    """The rule set that ``extends`` names: a shipped one, or a rule file relative to ``base``;
+    with where each of its rules is written in it (see :func:`_read`)."""
     from . import default_rules
 
     if not isinstance(extends, str) or not extends.strip():
         raise InvalidRuleSetError([Problem("extends", "must name a rule set ('srpp-default') "
                                            f"or the path of a rule file, got {extends!r}")])  # fmt: skip
     if extends in SHIPPED_RULE_SETS:
-        return default_rules()
+        shipped = default_rules()
+        return shipped, {x.id: f"rules[{k}] ({x.id})" for k, x in enumerate(shipped.rules)}
     if not extends.endswith((".toml", ".json")):
         raise InvalidRuleSetError([Problem("extends", unknown("rule set", extends, SHIPPED_RULE_SETS)
                                            + " (or give the path of a .toml or .json rule file)")])  # fmt: skip
@@ -451,8 +520,8 @@ def _parent(
         doc = load_document(path, InvalidRuleSetError)
         if not isinstance(doc, Mapping):
             raise InvalidRuleSetError([Problem("", f"must be a table/object, got {type(doc).__name__}")])
-        return ruleset_from_dict(doc, facts=facts, instruments=instruments,
-                                 base=resolved.parent, chain=(*chain, resolved))  # fmt: skip
+        return _read(doc, facts=facts, instruments=instruments, base=resolved.parent,
+                     chain=(*chain, resolved))  # fmt: skip
     except InvalidRuleSetError as exc:
         raise InvalidRuleSetError(
             p if p.message.startswith("rule files extend each other") else p.within(f"extends ({extends})")
@@ -594,8 +663,11 @@ def canonical(rs: RuleSet) -> bytes:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def policy_from_dict(doc: Mapping[str, Any]) -> Policy:
-    """See :meth:`Policy.from_dict`."""
+def policy_from_dict(doc: Mapping[str, Any], rules: RuleSet | None = None) -> Policy:
+    """See :meth:`Policy.from_dict`: every problem of the document in one error, those of
+    its values against ``rules``' parameters too when ``rules`` is given."""
+    from ._model import _policy_values, _rates
+
     r = _Reader()
     if not r.keys(doc, "", ["parameters", "exchange_rates"]):
         raise InvalidPolicyError(r.problems)
@@ -603,16 +675,31 @@ def policy_from_dict(doc: Mapping[str, Any]) -> Policy:
     if not isinstance(values, Mapping):
         r.fail("parameters", "must map parameter names to values")
         values = {}
+    good: dict[str, Any] = {}
     for k, v in values.items():
-        if isinstance(v, bool) or not isinstance(v, int | str):
-            r.fail(f"parameters.{k}", f"must be a whole number or a level name, got {v!r}")
+        try:
+            good.update(_policy_values({str(k): v}))
+        except InvalidPolicyError as exc:
+            r.problems += exc.problems
     rates = doc.get("exchange_rates", {})
     if not isinstance(rates, Mapping):
         r.fail("exchange_rates", "must map currency codes to NOK per unit")
         rates = {}
+    good_rates: dict[str, Any] = {}
     for k, v in rates.items():
-        if isinstance(v, bool) or not isinstance(v, int | float) or not v > 0:
+        if isinstance(v, bool) or not isinstance(v, int | float):
             r.fail(f"exchange_rates.{k}", f"must be a positive number of NOK per {k}, got {v!r}")
+            continue
+        try:
+            good_rates.update(_rates({str(k): v}))
+        except InvalidPolicyError as exc:
+            r.problems += exc.problems
+    policy = Policy(good, good_rates)
+    if rules is not None:
+        try:
+            rules.with_policy(policy)
+        except InvalidPolicyError as exc:
+            r.problems += exc.problems
     if r.problems:
         raise InvalidPolicyError(r.problems)
-    return Policy(values, rates)
+    return policy

@@ -315,6 +315,9 @@ def _rates(
         if not (len(code) == 3 and code.isascii() and code.isupper()):
             problems.append(Problem(where, f"must be keyed by a 3-letter ISO 4217 code, got {code!r}"))
             continue
+        if code not in _currencies():
+            problems.append(Problem(where, unknown("currency code", code, _currencies()) + " (ISO 4217)"))
+            continue
         try:
             if isinstance(raw, bool) or not isinstance(raw, Decimal | int | float | str):
                 raise InvalidOperation
@@ -328,10 +331,22 @@ def _rates(
             problems.append(Problem(where, f"must be a positive number of NOK per {code} below "
                                     f"1e6, got {raw!r}"))  # fmt: skip
             continue
+        if code == "NOK" and rate != 1:
+            problems.append(Problem(where, f"NOK is srpp's base currency, so its rate is 1 by "
+                                    f"definition, got {raw!r}; remove exchange_rates.NOK"))  # fmt: skip
+            continue
         out.append((code, rate))
     if problems:
         raise InvalidPolicyError(problems)
     return tuple(sorted(out))
+
+
+@functools.cache
+def _currencies() -> frozenset[str]:
+    """The ISO 4217 currency codes (current and former), from Babel's CLDR data."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
 
 
 @attrs.frozen
@@ -350,18 +365,26 @@ class Policy:
     exchange_rates: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_rates)
 
     @classmethod
-    def from_dict(cls, doc: Mapping[str, Any]) -> Policy:
-        """``{"parameters": {...}, "exchange_rates": {...}}``; both keys optional."""
+    def from_dict(cls, doc: Mapping[str, Any], *, rules: RuleSet | None = None) -> Policy:
+        """``{"parameters": {...}, "exchange_rates": {...}}``; both keys optional.
+
+        Raises:
+            InvalidPolicyError: Every problem of the document at once: a value that is not
+                a whole number or a level name, an exchange rate that is not a positive
+                number, a currency that is not an ISO 4217 code, a rate for NOK other than
+                1 (NOK is the base currency); with ``rules``, also every parameter the rule
+                set does not have and every value its parameter refuses.
+        """
         from ._io import policy_from_dict
 
-        return policy_from_dict(doc)
+        return policy_from_dict(doc, rules)
 
     @classmethod
-    def load(cls, path: Any) -> Policy:
-        """Read a policy from a ``.toml`` or ``.json`` file."""
+    def load(cls, path: Any, *, rules: RuleSet | None = None) -> Policy:
+        """Read a policy from a ``.toml`` or ``.json`` file; see :meth:`from_dict`."""
         from ._io import load_document
 
-        return cls.from_dict(load_document(path, InvalidPolicyError))
+        return cls.from_dict(load_document(path, InvalidPolicyError), rules=rules)
 
 
 @attrs.frozen(cache_hash=True)
@@ -548,18 +571,25 @@ class RuleSet:
             for name, _ in policy.values
             if name not in known
         ]
-        if problems:
-            raise InvalidPolicyError(problems)
         values = dict(policy.values)
         try:
-            return self._derived(
+            derived = self._derived(
                 parameters=tuple(
                     attrs.evolve(p, value=values[p.name], schedule=()) if p.name in values else p
                     for p in self.parameters
                 )
             )
         except InvalidRuleSetError as exc:
-            raise InvalidPolicyError(exc.problems) from None
+            # the values of the parameters it has, reported together, at the policy's paths
+            problems += [
+                Problem(p.field.removesuffix(".value"), p.message)
+                if p.field.startswith("parameters.") and p.field.endswith(".value")
+                else p
+                for p in exc.problems
+            ]
+        if problems:
+            raise InvalidPolicyError(problems)
+        return derived
 
     # -- documents ----------------------------------------------------------------------
 
