@@ -16,7 +16,8 @@ import importlib_resources
 from . import __version__
 from ._catalogue import default_catalogue, instrument_aliases, instrument_types
 from ._readers.documents import product_to_dict
-from ._i18n import LANGUAGES, gettext, resolve_language
+from ._argparse_i18n import argparse_in_srpp_language
+from ._i18n import LANGUAGES, format_decimal, gettext, ngettext, resolve_language, speaking
 from ._words import phase_word
 from ._errors import InvalidPolicyError, InvalidRuleSetError, SrppError, UnknownNameError, _ProblemsError
 from ._model import Recommendation
@@ -57,7 +58,10 @@ class _BadInput(Exception):
 
 def _label(item: Item, doc: Any) -> str:
     ident = doc.get("id") if isinstance(doc, dict) else None
-    where = f"line {item.line}, contract #{item.index + 1}" if item.line else f"contract #{item.index + 1}"
+    if item.line:
+        where = gettext("line {line}, contract #{number}").format(line=item.line, number=item.index + 1)
+    else:
+        where = gettext("contract #{number}").format(number=item.index + 1)
     return where + (f" ({ident!r})" if isinstance(ident, str) else "")
 
 
@@ -68,15 +72,16 @@ def _input(args: argparse.Namespace, folder: str) -> tuple[str, IO[bytes]]:
             found = examples(folder).get(args.example)
             if found is None:
                 names = ", ".join(examples(folder))
-                raise _BadInput([f"unknown example {args.example!r}; the examples are: {names}"])
+                raise _BadInput([gettext("unknown example {name}; the examples are: {names}")
+                                 .format(name=repr(args.example), names=names)])  # fmt: skip
             # the example as a buyer of the language would write it (its titles), where there is one
             own = importlib_resources.files("srpp.data").joinpath(folder, getattr(args, "lang", "en"), found.name)
             if own.is_file():
                 found = own
             stream, _ = open_binary(found)
-            return f"example {args.example}", stream
+            return gettext("example {name}").format(name=args.example), stream
         if args.file is None:
-            raise _BadInput(["name a FILE (or - for standard input), or an --example"])
+            raise _BadInput([gettext("name a FILE (or - for standard input), or an --example")])
         stream, name = open_binary(args.file)
         return name, stream
     except ReadError as exc:
@@ -120,7 +125,7 @@ def _recommendations(
             run.total += 1
             if item.problem is not None:
                 run.bad += 1
-                where = f"{name}: line {item.line}, contract #{item.index + 1}" if item.line else name
+                where = f"{name}: {_label(item, None)}" if item.line else name
                 print(f"srpp: {where}: {item.problem}", file=err)
                 continue
             try:
@@ -134,7 +139,8 @@ def _recommendations(
                 continue
             yield rec
             if show and run.total % 1000 == 0:
-                err.write(f"\rsrpp: {run.total:,} contracts read")
+                count = format_decimal(run.total, language)
+                err.write("\rsrpp: " + gettext("{count} contracts read").format(count=count))
                 err.flush()
     finally:
         if show and run.total >= 1000:
@@ -142,7 +148,7 @@ def _recommendations(
         if stream is not sys.stdin.buffer:
             stream.close()
     if run.total == 0:
-        raise _BadInput([f"{name}: no contracts in the input"])
+        raise _BadInput([f"{name}: " + gettext("no contracts in the input")])
 
 
 def _load(args: argparse.Namespace) -> tuple[RuleSet, Policy]:
@@ -164,7 +170,9 @@ def _problems_of(exc: _ProblemsError, path: str | None) -> list[str]:
 
 def _done(bad: int, total: int, source: str, err: IO[str]) -> int:
     if bad:
-        print(f"srpp: {bad} of {total} contracts in {source} are not valid", file=err)
+        message = ngettext("{bad} of {total} contract in {source} is not valid",
+                           "{bad} of {total} contracts in {source} are not valid", total)  # fmt: skip
+        print("srpp: " + message.format(bad=bad, total=total, source=source), file=err)
         return EXIT_BAD_INPUT
     return EXIT_OK
 
@@ -180,23 +188,24 @@ def _recommend_parquet(args: argparse.Namespace, out: IO[str], err: IO[str]) -> 
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise _BadInput(["reading Parquet needs pyarrow: pip install 'srpp-norway[arrow]'"]) from None
+        raise _BadInput([gettext("reading Parquet needs pyarrow: pip install 'srpp-norway[arrow]'")]) from None
     from ._table import recommend_table
 
     source = args.file
     try:
         table = pq.read_table(source)
     except (OSError, ValueError) as exc:  # pyarrow's errors subclass these
-        raise _BadInput([f"{source}: cannot read Parquet: {exc}"]) from None
+        raise _BadInput([f"{source}: " + gettext("cannot read Parquet: {error}").format(error=exc)]) from None
     if table.num_rows == 0:
-        raise _BadInput([f"{source}: no contracts in the file"])
+        raise _BadInput([f"{source}: " + gettext("no contracts in the file")])
     rules, policy = _load(args)
     results = recommend_table(table, rules=rules, policy=policy)
     errors = results.column("error").to_pylist()
     ids = results.column("id").to_pylist() if "id" in results.column_names else [None] * len(errors)
     for n, (problem, ident) in enumerate(zip(errors, ids, strict=True)):
         if problem is not None:
-            label = f"contract #{n + 1}" + (f" ({ident!r})" if isinstance(ident, str) else "")
+            label = gettext("contract #{number}").format(number=n + 1)
+            label += f" ({ident!r})" if isinstance(ident, str) else ""
             print(f"{source}: {label}: {problem}", file=err)
     if _parquet_output(args):
         import os
@@ -222,7 +231,7 @@ def cmd_recommend(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if args.file and args.file.endswith(".parquet"):
         return _recommend_parquet(args, out, err)
     if _parquet_output(args):
-        raise _BadInput(["a Parquet --output needs a Parquet input (FILE.parquet)"])
+        raise _BadInput([gettext("a Parquet --output needs a Parquet input (FILE.parquet)")])
 
     rules, policy = _load(args)
     run = _Run("")
@@ -301,10 +310,13 @@ def cmd_screen(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
 def _screen_status(total: int, bad: int, err: IO[str]) -> int:
     if total == 0:
-        print("srpp: no notices found (folders are searched for .xml, .json, .jsonl, .ndjson)", file=err)
+        message = gettext("no notices found (folders are searched for .xml, .json, .jsonl, .ndjson)")
+        print(f"srpp: {message}", file=err)
         return EXIT_BAD_INPUT
     if bad:
-        print(f"srpp: {bad} of {total} notices could not be read or judged; see their rows", file=err)
+        message = ngettext("{bad} of {total} notice could not be read or judged; see its row",
+                           "{bad} of {total} notices could not be read or judged; see their rows", total)  # fmt: skip
+        print("srpp: " + message.format(bad=bad, total=total), file=err)
         return EXIT_BAD_INPUT
     return EXIT_OK
 
@@ -380,96 +392,116 @@ def cmd_instruments(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int
 
 def cmd_examples(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     for name, f in examples().items():
-        doc = json.loads(f.read_text("utf-8"))
+        # the title as a buyer of the language writes it, where the example has one
+        own = importlib_resources.files("srpp.data").joinpath("examples", args.lang, f.name)
+        doc = json.loads((own if own.is_file() else f).read_text("utf-8"))
         print(f"{name:<20} {doc.get('title', '')}", file=out)
     return EXIT_OK
 
 
-def _language_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", choices=LANGUAGES, default=None,
-                   help="the language of the output: en or nb (Norwegian bokmål); default: "
-                   "$SRPP_LANG, else the locale ($LANG=nb_NO.UTF-8 gives nb)")  # fmt: skip
+def _language_option(p: argparse.ArgumentParser, dest: str = "lang") -> None:
+    p.add_argument("--lang", choices=LANGUAGES, default=None, dest=dest,
+                   help=gettext("the language of the output: en or nb (Norwegian bokmål); default: "
+                                "$SRPP_LANG, else the locale ($LANG=nb_NO.UTF-8 gives nb)"))  # fmt: skip
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line's parser, its texts in the language of the current call.
+
+    Build it inside :func:`srpp._i18n.speaking` (as :func:`main` does) for help in Norwegian;
+    argparse's own texts follow only inside :func:`~srpp._argparse_i18n.argparse_in_srpp_language`.
+    """
     p = argparse.ArgumentParser(
         prog="srpp",
-        description="Socially responsible public procurement: which SRPP instruments to use "
-        "for a contract, why, and on what source.",
-    )
-    p.add_argument("--version", action="version", version=f"srpp {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+        description=gettext("Socially responsible public procurement: which SRPP instruments to "
+                            "use for a contract, why, and on what source."),
+    )  # fmt: skip
+    p.add_argument("--version", action="version", version=f"srpp {__version__}",
+                   help=gettext("show the version of srpp and exit"))  # fmt: skip
+    # also before the command (srpp --lang nb recommend ...); the command's own --lang wins
+    _language_option(p, dest="lang_before_command")
+    sub = p.add_subparsers(dest="command", required=True, metavar=gettext("COMMAND"))
     formats = ("text", "json", "markdown")
+    file_ = gettext("FILE")
+    name_ = gettext("NAME")
+    output_help = gettext("write to FILE instead of standard output")
+    rules_help = gettext("a rule set file (.toml or .json)")
+    policy_help = gettext("a policy file overriding parameters")
 
-    r = sub.add_parser("recommend", help="recommend instruments for contracts in a file")
-    r.add_argument("file", nargs="?", metavar="FILE",
-                   help="a contract document, a JSON list of them, or JSON Lines; - for stdin")  # fmt: skip
-    r.add_argument("--example", metavar="NAME", help="use a shipped example (see: srpp examples)")
+    r = sub.add_parser("recommend", help=gettext("recommend instruments for contracts in a file"))
+    r.add_argument("file", nargs="?", metavar=file_,
+                   help=gettext("a contract document, a JSON list of them, or JSON Lines; - for stdin"))  # fmt: skip
+    r.add_argument("--example", metavar=name_, help=gettext("use a shipped example (see: srpp examples)"))
     r.add_argument("--format", choices=(*formats, "html"), default="text",
-                   help="html: one self-contained page (the case record), needs the srpp-norway[html] extra")  # fmt: skip
-    r.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    r.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
-    r.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
+                   help=gettext("html: one self-contained page (the case record), needs the "
+                                "srpp-norway[html] extra"))  # fmt: skip
+    r.add_argument("-o", "--output", metavar=file_, help=output_help)
+    r.add_argument("--rules", metavar=file_, help=rules_help)
+    r.add_argument("--policy", metavar=file_, help=policy_help)
     _language_option(r)
     r.set_defaults(func=cmd_recommend)
 
-    po = sub.add_parser("portfolio", help="rank a plan of contracts: where to start")
-    po.add_argument("file", nargs="?", metavar="FILE",
-                    help="contract documents: a JSON list or JSON Lines; - for stdin")  # fmt: skip
-    po.add_argument("--example", metavar="NAME", help="use a shipped example plan (plan-2027)")
+    po = sub.add_parser("portfolio", help=gettext("rank a plan of contracts: where to start"))
+    po.add_argument("file", nargs="?", metavar=file_,
+                    help=gettext("contract documents: a JSON list or JSON Lines; - for stdin"))  # fmt: skip
+    po.add_argument("--example", metavar=name_, help=gettext("use a shipped example plan (plan-2027)"))
     po.add_argument("--format", choices=(*formats, "csv", "html"), default="text",
-                    help="html: one self-contained page with charts, needs the srpp-norway[html] extra")  # fmt: skip
-    po.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    po.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
-    po.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
+                    help=gettext("html: one self-contained page with charts, needs the "
+                                 "srpp-norway[html] extra"))  # fmt: skip
+    po.add_argument("-o", "--output", metavar=file_, help=output_help)
+    po.add_argument("--rules", metavar=file_, help=rules_help)
+    po.add_argument("--policy", metavar=file_, help=policy_help)
     po.add_argument("--excel", action="store_true",
-                    help="with --format csv: CSV that Excel opens in columns in the language "
-                    "(a byte-order mark; in Norwegian ; separators and decimal commas)")  # fmt: skip
+                    help=gettext("with --format csv: CSV that Excel opens in columns in the language "
+                                 "(a byte-order mark; in Norwegian ; separators and decimal commas)"))  # fmt: skip
     _language_option(po)
     po.set_defaults(func=cmd_portfolio)
 
-    sc = sub.add_parser("screen", help="screen published notices (eForms XML, OCDS JSON)")
-    sc.add_argument("paths", nargs="+", metavar="PATH",
-                    help="notice files or folders of them; - for standard input")  # fmt: skip
+    sc = sub.add_parser("screen", help=gettext("screen published notices (eForms XML, OCDS JSON)"))
+    sc.add_argument("paths", nargs="+", metavar=gettext("PATH"),
+                    help=gettext("notice files or folders of them; - for standard input"))  # fmt: skip
     sc.add_argument("--format", choices=("text", "json", "jsonl", "csv", "markdown", "html"),
-                    default="text", help="html: one self-contained page (gathers every row first)")  # fmt: skip
-    sc.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    sc.add_argument("--rules", metavar="FILE", help="a rule set file (.toml or .json)")
-    sc.add_argument("--policy", metavar="FILE",
-                    help="a policy file: parameters, and exchange_rates for notices not in NOK")  # fmt: skip
+                    default="text",
+                    help=gettext("html: one self-contained page (gathers every row first)"))  # fmt: skip
+    sc.add_argument("-o", "--output", metavar=file_, help=output_help)
+    sc.add_argument("--rules", metavar=file_, help=rules_help)
+    sc.add_argument("--policy", metavar=file_,
+                    help=gettext("a policy file: parameters, and exchange_rates for notices not in NOK"))  # fmt: skip
     _language_option(sc)
     sc.set_defaults(func=cmd_screen)
 
-    cp = sub.add_parser("cpv", help="CPV codes: label, product and its risk per tier")
-    cp.add_argument("codes", nargs="+", metavar="CODE", help="a CPV code such as 30213100-6")
+    cp = sub.add_parser("cpv", help=gettext("CPV codes: label, product and its risk per tier"))
+    cp.add_argument("codes", nargs="+", metavar=gettext("CODE"),
+                    help=gettext("a CPV code such as 30213100-6"))  # fmt: skip
     cp.add_argument("--format", choices=formats, default="text")
     _language_option(cp)
     cp.set_defaults(func=cmd_cpv)
 
-    pr = sub.add_parser("products", help="the shipped risk table")
-    pr.add_argument("--category", metavar="C",
-                    help="a category id or name, in English or Norwegian (møbler, IKT, ...)")
+    pr = sub.add_parser("products", help=gettext("the shipped risk table"))
+    pr.add_argument("--category", metavar=gettext("CATEGORY"),
+                    help=gettext("a category id or name, in English or Norwegian (møbler, IKT, ...)"))  # fmt: skip
     pr.add_argument("--format", choices=formats, default="text")
     _language_option(pr)
     pr.set_defaults(func=cmd_products)
 
-    ru = sub.add_parser("rules", help="every rule in words")
-    ru.add_argument("--rules", metavar="FILE", help="a rule set file instead of the default")
-    ru.add_argument("--policy", metavar="FILE", help="a policy file overriding parameters")
+    ru = sub.add_parser("rules", help=gettext("every rule in words"))
+    ru.add_argument("--rules", metavar=file_, help=gettext("a rule set file instead of the default"))
+    ru.add_argument("--policy", metavar=file_, help=policy_help)
     ru.add_argument("--format", choices=formats, default="text")
     _language_option(ru)
     ru.set_defaults(func=cmd_rules)
 
-    ins = sub.add_parser("instruments", help="the instrument catalogue")
-    ins.add_argument("names", nargs="*", metavar="NAME",
-                     help="only these instruments: ids or names in English or Norwegian "
-                     "(markedsdialog, egenrapportering, ...)")  # fmt: skip
+    ins = sub.add_parser("instruments", help=gettext("the instrument catalogue"))
+    ins.add_argument("names", nargs="*", metavar=name_,
+                     help=gettext("only these instruments: ids or names in English or Norwegian "
+                                  "(markedsdialog, egenrapportering, ...)"))  # fmt: skip
     ins.add_argument("--format", choices=formats, default="text")
     _language_option(ins)
-    ins.add_argument("--rules", metavar="FILE", help="list the instrument types of this rule file")
+    ins.add_argument("--rules", metavar=file_,
+                     help=gettext("list the instrument types of this rule file"))  # fmt: skip
     ins.set_defaults(func=cmd_instruments)
 
-    ex = sub.add_parser("examples", help="the shipped example contracts")
+    ex = sub.add_parser("examples", help=gettext("the shipped example contracts"))
     _language_option(ex)
     ex.set_defaults(func=cmd_examples)
     return p
@@ -488,7 +520,8 @@ def _to_file(args: argparse.Namespace, err: IO[str]) -> int:
         os.umask(mask)
         os.chmod(tmp, 0o666 & ~mask)  # as an ordinary new file, not mkstemp's 0600
     except OSError as exc:
-        raise _BadInput([f"--output {args.output}: cannot write: {exc.strerror}"]) from None
+        message = gettext("cannot write: {error}").format(error=exc.strerror)
+        raise _BadInput([f"--output {args.output}: {message}"]) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             status = int(args.func(args, fh, err))
@@ -499,24 +532,62 @@ def _to_file(args: argparse.Namespace, err: IO[str]) -> int:
     return status
 
 
+def _language_before_parsing(argv: Sequence[str]) -> str:
+    """The language of the help and of argparse's messages, known before argparse parses.
+
+    ``--lang nb`` or ``--lang=nb`` anywhere before a ``--`` (the last one wins, as argparse
+    would have it), else ``SRPP_LANG``, else the locale. A language argparse will refuse
+    (``--lang de``) or a bad ``SRPP_LANG`` counts as not given here: the error comes later,
+    in the language of the environment.
+    """
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None
+        if arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value in LANGUAGES:
+            found = value
+    if found is not None:
+        return found
+    try:
+        return resolve_language(None)
+    except ValueError:  # a bad SRPP_LANG is reported once the arguments are read
+        try:
+            return resolve_language(None, {k: v for k, v in os.environ.items() if k != "SRPP_LANG"})
+        except ValueError:  # pragma: no cover -- only SRPP_LANG can be bad
+            return "en"
+
+
 def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
     0: everything was valid; 2: some input was bad (each bad item is reported on ``err``
     with its line, the good ones are still written); 1: the output could not be written
     (a closed pipe, a full disk); 130: interrupted (Ctrl-C).
+
+    Everything it says (help, argparse's messages, errors) is in the language of ``--lang``,
+    else ``SRPP_LANG``, else the locale (see docs/i18n.md).
     """
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     for stream in (out, err):
         if stream in (sys.stdout, sys.stderr) and isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="replace")  # a character the terminal cannot show: '?'
-    args = parser().parse_args(argv)
-    try:
-        args.lang = resolve_language(args.lang)
-    except ValueError as exc:
-        print(f"srpp: {exc}", file=err)
-        return EXIT_BAD_INPUT
+    argv = list(sys.argv[1:] if argv is None else argv)
+    with speaking(_language_before_parsing(argv)), argparse_in_srpp_language():
+        args = parser().parse_args(argv)
+        try:
+            args.lang = resolve_language(args.lang or args.lang_before_command)
+        except ValueError as exc:
+            print(f"srpp: {exc}", file=err)
+            return EXIT_BAD_INPUT
+    with speaking(args.lang):
+        return _run(args, out, err)
+
+
+def _run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     try:
         if getattr(args, "output", None) and not _parquet_output(args):
             return _to_file(args, err)
@@ -532,11 +603,14 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[
         print(f"srpp: {exc}", file=err)
     except KeyboardInterrupt:
         _quiet_exit(out)
-        print("srpp: interrupted", file=err)
+        print("srpp: " + gettext("interrupted"), file=err)
         return EXIT_INTERRUPTED
     except OSError as exc:  # writing the output failed: a closed pipe, a full disk
         _quiet_exit(out)
-        what = "the output was closed" if isinstance(exc, BrokenPipeError) else f"cannot write the output: {exc.strerror or exc}"
+        if isinstance(exc, BrokenPipeError):
+            what = gettext("the output was closed")
+        else:
+            what = gettext("cannot write the output: {error}").format(error=exc.strerror or exc)
         try:
             print(f"srpp: {what}", file=err)
             err.flush()

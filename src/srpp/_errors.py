@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ._i18n import ngettext
+
 __all__ = [
     "EngineError",
     "InvalidAmountError",
@@ -49,7 +51,12 @@ class SrppError(Exception):
 
 
 class _ProblemsError(SrppError):
-    """An error that lists every problem found, each naming its field."""
+    """An error that lists every problem found, each naming its field.
+
+    The head (``invalid contract (2 problems)``) is in the language of the current call
+    (:func:`srpp._i18n.current_language`), like the problems' messages; the field paths
+    never change with the language.
+    """
 
     what = "document"
 
@@ -58,8 +65,12 @@ class _ProblemsError(SrppError):
             p if isinstance(p, Problem) else Problem("", p) for p in problems
         )
         n = len(self.problems)
-        head = f"invalid {self.what} ({n} problem{'s' if n != 1 else ''})"
+        head = self._head(n).format(n=n)
         super().__init__(head + "".join(f"\n  - {p}" for p in self.problems))
+
+    @staticmethod
+    def _head(n: int) -> str:
+        return ngettext("invalid document ({n} problem)", "invalid document ({n} problems)", n)
 
     def __reduce__(self) -> tuple[type[_ProblemsError], tuple[tuple[Problem, ...]]]:
         return (type(self), (self.problems,))
@@ -70,11 +81,19 @@ class InvalidContractError(_ProblemsError, ValueError):
 
     what = "contract"
 
+    @staticmethod
+    def _head(n: int) -> str:
+        return ngettext("invalid contract ({n} problem)", "invalid contract ({n} problems)", n)
+
 
 class InvalidNoticeError(_ProblemsError, ValueError):
     """A published notice cannot be read; each problem names the file and what is missing."""
 
     what = "notice"
+
+    @staticmethod
+    def _head(n: int) -> str:
+        return ngettext("invalid notice ({n} problem)", "invalid notice ({n} problems)", n)
 
 
 class InvalidRuleSetError(_ProblemsError, ValueError):
@@ -82,11 +101,19 @@ class InvalidRuleSetError(_ProblemsError, ValueError):
 
     what = "rule set"
 
+    @staticmethod
+    def _head(n: int) -> str:
+        return ngettext("invalid rule set ({n} problem)", "invalid rule set ({n} problems)", n)
+
 
 class InvalidPolicyError(_ProblemsError, ValueError):
     """Policy values do not fit the rule set's parameters."""
 
     what = "policy"
+
+    @staticmethod
+    def _head(n: int) -> str:
+        return ngettext("invalid policy ({n} problem)", "invalid policy ({n} problems)", n)
 
 
 class InvalidAmountError(SrppError, ValueError):

@@ -6,18 +6,28 @@ catalogues managed with Babel (``babel.cfg`` says where the texts are; ``pybabel
 ``pybabel update``; see docs/i18n.md). The build compiles them (``hatch_build.py``), so a wheel
 ships ``srpp/locale/<lang>/LC_MESSAGES/srpp.mo``; they are read with importlib.resources.
 
-Languages are given as ``"en"`` or ``"nb"`` (Norwegian bokmål). ``None`` means: the language
-of the environment (:func:`resolve_language`).
+Languages are given as ``"en"`` or ``"nb"`` (Norwegian bokmål). For :func:`resolve_language`,
+``None`` means the language of the environment; for :func:`gettext` and :func:`ngettext`, the
+language of the current call (:func:`current_language`).
+
+Messages (errors, problems, the command line's own words) are made in the language of the
+current call: a context variable that the command line sets from ``--lang`` (and the
+environment) and that API functions taking ``language=`` set while they run. Outside those it
+is English, so a library call without a language speaks as it always did. Messages are built
+as ``gettext("... {field} ...").format(field=...)``, with named placeholders a translator may
+reorder; field paths, ids and codes are never translated.
 """
 
 from __future__ import annotations
 
 import datetime
+import contextlib
+import contextvars
 import functools
 import gettext as _gettext
 import io
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Final
 
@@ -27,6 +37,7 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "N_",
+    "current_language",
     "format_date",
     "format_decimal",
     "format_money",
@@ -35,6 +46,7 @@ __all__ = [
     "language_of_locale",
     "ngettext",
     "resolve_language",
+    "speaking",
     "translations",
     "yes_no",
 ]
@@ -47,6 +59,41 @@ _LOCALES: Final = {"en": "en", "nb": "nb_NO"}
 # the locale names that mean Norwegian: bokmål, "Norwegian" and nynorsk (which srpp does
 # not speak; its readers read bokmål far better than English)
 _NORWEGIAN: Final = ("nb", "no", "nn")
+
+
+_CURRENT: contextvars.ContextVar[str] = contextvars.ContextVar("srpp_language", default="en")
+
+
+def current_language() -> str:
+    """The language messages are made in now: ``"en"`` unless :func:`speaking` says otherwise."""
+    return _CURRENT.get()
+
+
+@contextlib.contextmanager
+def speaking(language: str | None) -> Iterator[str]:
+    """Make messages in ``language`` inside the block (``None``: keep the current one).
+
+    The language is a context variable, so threads and asyncio tasks each keep their own.
+
+    >>> with speaking("nb"):
+    ...     gettext("yes")
+    'ja'
+    >>> gettext("yes")
+    'yes'
+
+    Raises:
+        ValueError: ``language`` is not one of :data:`LANGUAGES`.
+    """
+    if language is None:
+        yield _CURRENT.get()
+        return
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+    token = _CURRENT.set(language)
+    try:
+        yield language
+    finally:
+        _CURRENT.reset(token)
 
 
 def N_(message: str) -> str:  # noqa: N802 -- gettext's conventional name for a marker
@@ -90,9 +137,8 @@ def resolve_language(language: str | None = None, environ: Mapping[str, str] | N
         if language is not None:
             language = language.strip().lower()
             if language not in LANGUAGES:
-                raise ValueError(
-                    f"SRPP_LANG must be one of {', '.join(LANGUAGES)}, got {env['SRPP_LANG']!r}"
-                )
+                message = gettext("SRPP_LANG must be one of {choices}, got {value}")
+                raise ValueError(message.format(choices=", ".join(LANGUAGES), value=repr(env["SRPP_LANG"])))
     if language is None:
         for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
             value = env.get(var)
@@ -142,15 +188,22 @@ def _compile_in_memory(po: bytes) -> _gettext.GNUTranslations:
     return _gettext.GNUTranslations(buf)
 
 
-def gettext(message: str, language: str) -> str:
-    """``message`` (English) in ``language``; unchanged when there is no translation."""
+def gettext(message: str, language: str | None = None) -> str:
+    """``message`` (English) in ``language``; unchanged when there is no translation.
+
+    Without ``language``, in the language of the current call (:func:`current_language`).
+    """
+    if language is None:
+        language = _CURRENT.get()
     if language == "en" or not message:
         return message
     return translations(language).gettext(message)
 
 
-def ngettext(singular: str, plural: str, n: int, language: str) -> str:
-    """The singular or plural of a message for ``n``, in ``language``."""
+def ngettext(singular: str, plural: str, n: int, language: str | None = None) -> str:
+    """The singular or plural of a message for ``n``, in ``language`` (default: the current one)."""
+    if language is None:
+        language = _CURRENT.get()
     return translations(language).ngettext(singular, plural, n)
 
 

@@ -1,0 +1,180 @@
+"""The command line in Norwegian: help, argparse's own messages and srpp's error messages."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import gettext
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from srpp import InvalidContractError, Problem
+from srpp._argparse_i18n import ARGPARSE_PLURALS, ARGPARSE_TEXTS
+from srpp._cli import main
+from srpp._i18n import current_language, speaking
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def exits(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """argparse's exits (help, usage errors): the status and what it printed."""
+    with pytest.raises(SystemExit) as stop:
+        main(list(argv), io.StringIO(), io.StringIO())
+    captured = capsys.readouterr()
+    return int(stop.value.code or 0), captured.out, captured.err
+
+
+def norwegian_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Norwegian locale and no SRPP_LANG, as a Norwegian buyer's terminal."""
+    monkeypatch.delenv("SRPP_LANG", raising=False)
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "nb_NO.UTF-8")
+
+
+class TestHelp:
+    def test_lang_nb_before_the_command_gives_norwegian_help(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """srpp --lang nb recommend --help: argparse's headings and srpp's texts in bokmål."""
+        code, out, _ = exits(capsys, "--lang", "nb", "recommend", "--help")
+        assert code == 0
+        assert out.startswith("bruk: srpp recommend")
+        assert "\nposisjonsargumenter:\n" in out and "\nvalg:\n" in out
+        assert "vis denne hjelpeteksten og avslutt" in out
+        assert "--example NAVN" in out and "skriv til FIL i stedet for standard ut" in out
+        for english in ("usage:", "options:", "show this help", "standard output", "a rule set file"):
+            assert english not in out, english
+
+    @pytest.mark.parametrize("argv", [["recommend", "--lang=nb", "--help"], ["--help"]])
+    def test_the_language_is_found_anywhere_or_in_the_environment(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str]
+    ) -> None:
+        """--lang=nb after the command, or SRPP_LANG=nb, chooses the help's language too."""
+        if "--lang=nb" not in argv:
+            monkeypatch.setenv("SRPP_LANG", "nb")
+        out = exits(capsys, *argv)[1]
+        assert out.startswith("bruk: srpp") and "vis denne hjelpeteksten og avslutt" in out
+
+    def test_the_locale_chooses_the_help_language(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """LANG=nb_NO.UTF-8 alone: the command listing in Norwegian, the command names as they are."""
+        norwegian_environment(monkeypatch)
+        out = exits(capsys, "--help")[1]
+        assert "KOMMANDO" in out and "recommend" in out and "katalogen over virkemidler" in out
+
+    def test_english_help_is_unchanged(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Without a Norwegian choice the help is argparse's English."""
+        out = exits(capsys, "recommend", "--help")[1]
+        assert out.startswith("usage: srpp recommend") and "show this help message and exit" in out
+        assert "\noptions:\n" in out and "write to FILE instead of standard output" in out
+
+
+class TestArgparseMessages:
+    @pytest.mark.parametrize(
+        ("argv", "norwegian"),
+        [
+            ([], "srpp: feil: disse argumentene må oppgis: KOMMANDO"),
+            (["recommend", "--format", "x"], "argument --format: ugyldig valg: 'x'"),
+            (["products", "surplus"], "srpp: feil: ukjente argumenter: surplus"),
+            (["recommend", "--example"], "argument --example: ventet ett argument"),
+            (["recommed"], "ugyldig valg: 'recommed'"),
+        ],
+    )
+    def test_usage_errors_are_norwegian_on_this_python(
+        self, capsys: pytest.CaptureFixture[str], argv: list[str], norwegian: str
+    ) -> None:
+        """argparse's own errors, in the running Python's wording, come out in bokmål."""
+        code, _, err = exits(capsys, "--lang", "nb", *argv)
+        assert code == 2 and norwegian in err, err
+        assert err.startswith("bruk: srpp") and "error:" not in err
+
+    def test_usage_errors_stay_english_without_norwegian(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The English run prints argparse's own text."""
+        err = exits(capsys, "products", "surplus")[2]
+        assert "srpp: error: unrecognized arguments: surplus" in err
+
+    def test_argparse_is_left_as_it_was(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """After main (even one that exits), argparse's lookups are its own again."""
+        exits(capsys, "--lang", "nb", "recommend", "--format", "x")
+        run("--lang", "nb", "products")
+        assert argparse._ is gettext.gettext  # type: ignore[attr-defined]
+        assert argparse.ngettext is gettext.ngettext  # type: ignore[attr-defined]
+        assert current_language() == "en"
+        p = argparse.ArgumentParser(prog="x")
+        assert "usage: x" in p.format_usage()
+
+    def test_every_argparse_text_a_person_reads_is_translated(self) -> None:
+        """The running Python's argparse has no user-facing text srpp's list lacks.
+
+        argparse's texts change between Python versions (3.13 added section and default
+        texts); this test reads the running version's source, so each CI Python checks its own.
+        """
+        for_programmers = {
+            "'required' is an invalid argument for positionals", "%r is not callable",
+            ".__call__() not defined", "argument \"-\" with mode %r",
+            "can't open '%(filename)s': %(error)s", "cannot have multiple subparser arguments",
+            "cannot merge actions - two groups are named %r", "conflicting subparser alias: %s",
+            "conflicting subparser: %s", "dest= is required for options like %r",
+            "invalid conflict_resolution value: %r",
+            "invalid option string %(option)r: must start with a character %(prefix_chars)r",
+            "mutually exclusive arguments must be optional", "conflicting option string: %s",
+        }  # fmt: skip
+        tree = ast.parse(Path(argparse.__file__).read_text("utf-8"))
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext"):
+                if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                    found.add(node.args[0].value)
+        known = set(ARGPARSE_TEXTS) | {singular for singular, _ in ARGPARSE_PLURALS}
+        assert found - for_programmers <= known, sorted(found - for_programmers - known)
+        with speaking("nb"):
+            from srpp._i18n import gettext as srpp_gettext, ngettext
+
+            same = {"%(heading)s:", "argument %(argument_name)s: %(message)s"}  # the same in bokmål
+            untranslated = [t for t in ARGPARSE_TEXTS if srpp_gettext(t) == t and t not in same]
+            assert not untranslated
+            assert ngettext(*ARGPARSE_PLURALS[0], 2) != ARGPARSE_PLURALS[0][1]
+
+
+class TestSrppMessages:
+    def test_a_missing_command_line_input_is_norwegian(self) -> None:
+        """srpp's own messages follow --lang."""
+        code, _, err = run("recommend", "--lang", "nb")
+        assert code == 2 and err == "srpp: oppgi en FIL (eller - for standard inn) eller et --example\n"
+        code, _, err = run("recommend", "--example", "nope", "--lang", "nb")
+        assert code == 2 and "ukjent eksempel 'nope'; eksemplene er: " in err
+
+    def test_the_heads_of_errors_follow_the_language_of_the_call(self) -> None:
+        """invalid contract (2 problems) / ugyldig kontrakt (2 feil); the fields are kept."""
+        problems = [Problem("value.amount", "x"), Problem("products", "y")]
+        assert str(InvalidContractError(problems)).startswith("invalid contract (2 problems)\n")
+        with speaking("nb"):
+            error = InvalidContractError(problems)
+        assert str(error).startswith("ugyldig kontrakt (2 feil)\n  - value.amount: x")
+
+    def test_speaking_restores_the_language_and_refuses_unknown_ones(self) -> None:
+        """A block's language ends with it; an unknown language names the choices."""
+        with speaking("nb"):
+            assert current_language() == "nb"
+            with speaking(None):
+                assert current_language() == "nb"
+        assert current_language() == "en"
+        with pytest.raises(ValueError, match="en, nb"):
+            with speaking("de"):
+                pass
+
+
+def test_the_installed_command_speaks_norwegian_under_a_norwegian_locale(tmp_path: Path) -> None:
+    """A real process: LANG=nb_NO.UTF-8 and no SRPP_LANG; a usage error in bokmål."""
+    env = {"LANG": "nb_NO.UTF-8", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-m", "srpp", "cpv"], capture_output=True, env=env, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "srpp cpv: feil: disse argumentene må oppgis: KODE" in done.stderr.decode("utf-8")
