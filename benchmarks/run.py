@@ -268,10 +268,18 @@ def main() -> None:
                     help="documents for the CLI case and rows for the table case (0 skips both)")
     ap.add_argument("--notices", type=int, default=10_000,
                     help="notices in the folder of the screening case (0 skips it)")
+    ap.add_argument("--table-only", action="store_true",
+                    help="run only the recommend_table case (on --rows rows)")
     args = ap.parse_args()
 
     print(f"srpp {srpp.__version__}, Python {platform.python_version()}, {platform.machine()}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    if args.table_only:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            table_case(args.rows, Path(tmp))
+        return
     cs = contracts(args.contracts)
     docs = [c.to_dict() for c in cs]
     rs = default_rules()

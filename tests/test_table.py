@@ -149,3 +149,217 @@ def test_the_command_line_reads_and_writes_parquet(tmp_path: Any) -> None:
     assert main(["recommend", str(tmp_path / "plan.parquet"), "-o", str(tmp_path / "r.jsonl")],
                 io.StringIO(), err) == 2  # fmt: skip
     assert len((tmp_path / "r.jsonl").read_text().splitlines()) == 30
+
+
+# --- differential: recommend_table against recommend on each row's document
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_IDS = ["laptops", "coffee", "monitors", "mobile-phones", "conflict-minerals-extraction"]
+_BAD_PRODUCTS = [[], ["laptpo"], [""], ["coffee", "coffee"]]
+# a product's code, two without risk data, one without a product, a second product, and two
+# that are not valid (unknown; check digit left out is valid)
+_CPV = ["30213100-6", "09331200-0", "03111000-2", "45000000-7", "15831000-2", "99999999-9", "30213100"]
+_LEVELS = [None, "low", "medium_high", "high", "very_high", "extreme"]
+
+
+def _numbers(rs: srpp.rules.RuleSet, fact: str, scale: int = 1) -> list[int]:
+    """The constants the rule set compares a fact with, and their neighbours."""
+    from srpp.rules._check import walk
+
+    params = {p.name: p.value for p in rs.parameters}
+    found = {0, 1, 12}
+    for rule in rs.rules:
+        for cond in walk(rule.when):
+            if isinstance(cond, Compare) and cond.fact == fact:
+                c = int(params[cond.param] if cond.param is not None else cond.value) * scale
+                found |= {c - 1, c, c + 1}
+    return sorted(found)
+
+
+def _row_docs(table: pa.Table) -> list[dict[str, Any]]:
+    """Each row's contract document, written out independently of srpp._table."""
+    docs = []
+    for row in table.to_pylist():
+        doc = {k: v for k, v in row.items() if v is not None}
+        if isinstance(doc.get("risk_overrides"), dict):
+            doc["risk_overrides"] = {k: v for k, v in doc["risk_overrides"].items() if v is not None}
+        if "value" in doc:
+            doc["value"] = {"amount": doc.pop("value"),
+                            **{k: doc.pop(k) for k in ("currency", "exchange_rate") if k in doc}}  # fmt: skip
+        docs.append(doc)
+    return docs
+
+
+def _full(rs: srpp.rules.RuleSet, doc: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """The whole results row recommend's answer gives, the error text included."""
+    from srpp._errors import _ProblemsError
+
+    try:
+        r = srpp.recommend(doc, rules=rs, **kwargs)
+    except srpp.SrppError as exc:
+        text = "; ".join(str(p) for p in exc.problems) if isinstance(exc, _ProblemsError) else str(exc)
+        row: dict[str, Any] = {"error": text, "high_risk": None, "priority": None}
+        for it in rs.instruments:
+            row[it.id] = None
+            row.update({f"{it.id}.{spec.name}": None for spec in it.attributes})
+        return {**row, "rules": None, "notes": None}
+    return _expected(rs, doc, **kwargs)
+
+
+@st.composite
+def tables(draw: st.DrawFn, rs: srpp.rules.RuleSet) -> pa.Table:
+    """Tables of contracts with nulls, unknown products, CPV codes, foreign currencies and
+    values and durations equal to (and next to) every constant of the rule set.
+
+    Each row is an earlier row with one field changed, so that rows often differ in one
+    field only: rows that recommend treats differently must never share a class.
+    """
+
+    def mostly(valid: list[Any], invalid: list[Any]) -> st.SearchStrategy[Any]:
+        """A null, a valid value, or (less often) an invalid one."""
+        return st.none() | st.sampled_from(valid) | st.sampled_from(valid) | st.sampled_from(invalid)
+
+    valid_lists = st.lists(st.sampled_from(_IDS), min_size=1, max_size=3, unique=True)
+    tiers = st.fixed_dictionaries({t: st.sampled_from(_LEVELS) for t in ("raw_material", "assembly")})
+    fields: dict[str, tuple[st.SearchStrategy[Any], pa.DataType]] = {
+        "products": (st.none() | valid_lists | valid_lists | st.sampled_from(_BAD_PRODUCTS), pa.list_(pa.string())),
+        "value": (mostly(_numbers(rs, "value") + [10**13 - 1], [-1, 10**13]), pa.int64()),
+        "duration_months": (mostly(_numbers(rs, "duration_months") + [1200], [0, 1201]), pa.int64()),
+        "market_maturity": (mostly(["high", "medium", "low", "unknown"], ["bogus"]), pa.string()),
+        "contains_conflict_minerals": (st.sampled_from([None, True, False]), pa.bool_()),
+        "cpv": (st.none() | st.lists(st.sampled_from(_CPV), max_size=2, unique=True), pa.list_(pa.string())),
+        "risk_overrides": (st.none() | tiers, pa.struct([("raw_material", pa.string()), ("assembly", pa.string())])),
+        "currency": (mostly(["NOK", "EUR"], ["eur"]), pa.string()),
+        "exchange_rate": (mostly([1.0, 11.5, 0.113], [0.0]), pa.float64()),
+    }  # fmt: skip
+    names = ["products", "value", "duration_months"] + [
+        name for name in list(fields)[3:] if draw(st.booleans())
+    ]  # fmt: skip
+    if draw(st.booleans()):  # amounts with øre, as floats
+        fields["value"] = (mostly([1_299_999.995, 1_300_000.0, 99_999.99, 2.5, 100_000.0], [-0.5]), pa.float64())
+    rows = [{name: draw(fields[name][0]) for name in names}]
+    for _ in range(draw(st.integers(0, 15))):
+        row = dict(draw(st.sampled_from(rows)))
+        name = draw(st.sampled_from(names))
+        row[name] = draw(fields[name][0])
+        rows.append(row)
+    columns = {name: pa.array([r[name] for r in rows], fields[name][1]) for name in names}
+    if draw(st.booleans()):
+        columns["id"] = pa.array([f"r{i}" for i in range(len(rows))])
+    order = draw(st.permutations(list(columns)))
+    return pa.table({k: columns[k] for k in order})
+
+
+def _differential(rs: srpp.rules.RuleSet, table: pa.Table, **kwargs: Any) -> None:
+    out = srpp.recommend_table(table, rules=rs, **kwargs)
+    got = out.drop_columns(["id"]).to_pylist() if "id" in out.column_names else out.to_pylist()
+    for doc, row in zip(_row_docs(table), got, strict=True):
+        assert row == _full(rs, doc, **kwargs), doc
+
+
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_generated_table_gets_what_recommend_gives_each_row(data: st.DataObject) -> None:
+    """Differential: every row of a generated table, errors included, is what recommend
+    gives the row's document, column by column."""
+    rs = default_rules()
+    _differential(rs, data.draw(tables(rs)))
+
+
+_DOWNSTREAM = """
+extends = "srpp-default"
+name = "downstream"
+facts = ["cpv_count", "risk_overridden"]
+
+[parameters.priority_value]
+value = 7_777_777
+
+[parameters.priority_duration]
+value = 31
+
+[[rules]]
+id = "many-codes"
+reason = "Several CPV codes: a mixed purchase."
+sources = ["https://example.org/policy"]
+when = { all = [{ fact = "cpv_count", op = ">=", value = 2 }, { fact = "value", op = "<", value = 3_333_333 }] }
+then = { recommend = "market-dialogue", strength = "consider" }
+
+[[rules]]
+id = "own-assessment"
+reason = "The buyer assessed a tier: ask for the supplier's own mapping."
+sources = ["https://example.org/policy"]
+when = { all = [{ holds = "risk_overridden" }, { fact = "duration_months", op = ">", value = 17 }] }
+then = { recommend = "self-assessment", strength = "should" }
+"""
+
+
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_downstream_rule_set_decides_the_classes(data: st.DataObject, tmp_path_factory: Any) -> None:
+    """A rule file that extends the defaults with other constants and facts: the classes
+    come from its tests (7,777,777 and 31 are not srpp's), not from the default rules."""
+    path = tmp_path_factory.mktemp("rules") / "downstream.toml"
+    path.write_text(_DOWNSTREAM, encoding="utf-8")
+    rs = srpp.RuleSet.load(path)
+    _differential(rs, data.draw(tables(rs)))
+    _differential(rs, data.draw(tables(rs)), policy={"priority_value": 2_000_000})
+
+
+def test_values_on_either_side_of_a_downstream_constant() -> None:
+    """Rows one NOK apart across a constant only the downstream rule set has get different
+    results, as recommend gives them."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "downstream.toml"
+        path.write_text(_DOWNSTREAM, encoding="utf-8")
+        rs = srpp.RuleSet.load(path)
+    values = [7_777_776, 7_777_777, 3_333_332, 3_333_333]
+    table = pa.table({"products": [["coffee"]] * 4, "cpv": [["30213100-6", "15831000-2"]] * 4,
+                      "value": values, "duration_months": [12] * 4})  # fmt: skip
+    out = srpp.recommend_table(table, rules=rs)
+    assert out.column("priority").to_pylist() == [False, True, False, False]
+    assert ["many-codes" in fired for fired in out.column("rules").to_pylist()] == [False, False, True, False]
+    _differential(rs, table)
+
+
+def test_one_profile_per_product_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same products in another order are read once; each distinct set once."""
+    from srpp import _table as table_module
+
+    seen: list[Any] = []
+    real = table_module._Classes._contract
+    monkeypatch.setattr(table_module._Classes, "_contract", lambda self, doc: seen.append(doc) or real(self, doc))
+    lists = [["laptops", "coffee"], ["coffee", "laptops"], ["monitors"], ["laptops", "coffee"]]
+    rows = [{"products": lists[i % 4], "value": 1_000 * i, "duration_months": 1 + i % 50} for i in range(2_000)]
+    out = srpp.recommend_table(_table(rows))
+    assert len(seen) == 2
+    docs = [{**r, "value": {"amount": r["value"]}} for r in rows[::37]]
+    _check(out.take(list(range(0, 2_000, 37))), default_rules(), docs)
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ("cpv", [["09331200-0"], ["03111000-2"], ["09331200-0", "03111000-2"], ["03111000-2", "09331200-0"], []]),
+        ("contains_conflict_minerals", [None, True, False]),
+        ("value", [None, 99_999, 100_000, 1_300_000, 50_000_000, 50_000_001]),
+        ("duration_months", [None, 23, 24, 25]),
+        ("market_maturity", [None, "unknown", "low", "medium", "high"]),
+        ("risk_overrides", [None, {"raw_material": "low"}, {"raw_material": "extreme"}, {"assembly": "high"}]),
+        ("products", [["coffee"], ["coffee", "laptops"], ["laptops", "coffee"], ["monitors"], None]),
+    ],
+)
+def test_rows_that_differ_in_one_field(field: str, values: list[Any]) -> None:
+    """Rows equal but for one field: each gets what recommend gives it (CPV codes without
+    risk data are cited in the notes, in their order)."""
+    base: dict[str, Any] = {"products": ["coffee"], "cpv": ["09331200-0"], "value": 2_000_000,
+                            "duration_months": 36, "contains_conflict_minerals": None,
+                            "market_maturity": "high", "risk_overrides": None}  # fmt: skip
+    rows = [{**base, field: v} for v in values]
+    table = _table(rows)
+    _differential(default_rules(), table)
+    assert srpp.recommend_table(table).num_rows == len(values)
