@@ -363,3 +363,44 @@ def test_rows_that_differ_in_one_field(field: str, values: list[Any]) -> None:
     table = _table(rows)
     _differential(default_rules(), table)
     assert srpp.recommend_table(table).num_rows == len(values)
+
+
+def test_other_arrow_types_and_chunked_tables() -> None:
+    """Large lists and strings (as polars writes them), small and unsigned integers, float
+    amounts, and a table of several chunks give what recommend gives each row."""
+    products = [["laptops", "coffee"], ["coffee", "laptops"], ["laptpo"], None, ["monitors"], []]
+    table = pa.table({
+        "products": pa.array(products, pa.large_list(pa.large_string())),
+        "value": pa.array([24_000_000, 100_000, 5, None, 1_300_000, 7], pa.uint32()),
+        "duration_months": pa.array([48, 24, 3, None, 24, 0], pa.int16()),
+        "market_maturity": pa.array(["high", None, "low", "unknown", "medium", "hi"], pa.large_string()),
+    })  # fmt: skip
+    _differential(default_rules(), table)
+    _differential(default_rules(), pa.concat_tables([table, table.slice(1, 3), table]))
+    floats = pa.table({"products": pa.array(products, pa.list_(pa.large_string())),
+                       "value": pa.array([1.0, 2.5, None, 3.0, 1e12, 99_999.995])})  # fmt: skip
+    _differential(default_rules(), floats)
+
+
+def test_a_threshold_that_changes_by_date() -> None:
+    """A parameter with a schedule: rows are read for their own date (a date column, as
+    text or as Arrow dates), rows without one for today, as recommend reads them."""
+    import datetime
+
+    import attrs
+
+    from srpp.rules import Change
+
+    p = default_rules().parameter("act_threshold")
+    rs = default_rules().with_parameters(
+        attrs.evolve(p, schedule=(Change(datetime.date(2027, 7, 1), 300_000, "https://example.org/x"),))
+    )
+    dates = ["2027-06-30", "2027-07-01", None, "2027-07-01", "2027-13-01"]
+    values = [200_000, 200_000, 200_000, 300_000, 200_000]
+    rows = {"products": [["laptops"]] * 5, "value": values, "duration_months": [12] * 5}
+    out = srpp.recommend_table(pa.table({**rows, "date": dates}), rules=rs)
+    assert out.column("contract-clauses").to_pylist()[:2] == ["should", None]
+    _differential(rs, pa.table({**rows, "date": dates}))
+    as_dates = [None if d in (None, "2027-13-01") else datetime.date.fromisoformat(d) for d in dates]
+    # an Arrow date column is a document's date only as text: what recommend says of each
+    _differential(rs, pa.table({**rows, "date": pa.array(as_dates, pa.date32())}))

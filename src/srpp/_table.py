@@ -47,6 +47,7 @@ __all__ = ["recommend_table"]
 _PASSED = ("id",)  # input columns copied to the results
 _TEXT = ("id", "title")  # columns that never change a recommendation (when they are text)
 _SEP = "\x1f"  # joins the items of a list column into one text per row
+_BLOCK = 65_536  # rows of results built at a time
 # the facts that come from the value and the duration columns, and from the two flags
 _VALUE_FACTS = (_facts._value, _facts._value_known)
 _DURATION_FACTS = (_facts._duration, _facts._duration_known)
@@ -401,7 +402,7 @@ def _codes(pa: Any, pc: Any, column: Any, *, sort: bool = False) -> Any:
         items = pc.list_flatten(column)
         if items.null_count == 0 and not pc.any(pc.match_substring(items, _SEP)).as_py():
             # the items joined into one text; the number of items tells [] from [""]
-            joined = pc.binary_join(column, _SEP)
+            joined = pc.binary_join(column, pa.scalar(_SEP, typ.value_type))
             parts = [joined]
             if pc.any(pc.equal(items, "")).as_py():
                 parts.append(pc.fill_null(pc.cast(pc.list_value_length(column), pa.int64()), -1))
@@ -465,7 +466,11 @@ def _results(pa: Any, table: Any, rs: RuleSet, results: list[Any], index: Any) -
             )
     columns["rules"] = pa.array([list(r.fired) if r else None for r in good], pa.list_(pa.string()))
     columns["notes"] = pa.array([list(r.notes) if r else None for r in good], pa.list_(pa.string()))
-    out = pa.table(columns).take(index)
+    per_class = pa.table(columns)
+    # taken a block of rows at a time: pyarrow grows one buffer per column otherwise, which
+    # for the notes (hundreds of bytes a row) took twice the time and half again the memory
+    blocks = [per_class.take(index.slice(i, _BLOCK)) for i in range(0, len(index), _BLOCK)]
+    out = pa.concat_tables(blocks) if blocks else per_class.take(index)
     for name in reversed(_PASSED):
         if name in table.column_names:
             out = out.add_column(0, name, table.column(name))
