@@ -219,6 +219,80 @@ class TestOcds:
         assert isinstance(out[1], Notice) and out[1].document["id"] == "b"
 
 
+class TestLabels:
+    def test_unreadable_items_of_an_array_each_get_their_own_label(self) -> None:
+        """Items that are not objects or lack an ocid are file#N, N their place among the
+        file's notices; the readable ones keep theirs."""
+        good = {"ocid": "b", "tender": {"items": [{"classification": {"scheme": "CPV", "id": "30213100"}}]}}
+        pkg = {"releases": ["oops", {"id": "no ocid"}, good, 7]}
+        out = list(read_notices(json.dumps(pkg).encode(), "pkg.json"))
+        labels = [str(e.problems[0].field) if isinstance(e, InvalidNoticeError) else e.source for e in out]
+        assert labels == ["pkg.json#1", "pkg.json#2", "pkg.json#3", "pkg.json#4"]
+        assert isinstance(out[2], Notice)
+
+    def test_an_unreadable_item_of_json_lines_is_labelled_by_its_line(self) -> None:
+        """Like a line that is not JSON: file:N."""
+        good = {"ocid": "b", "tender": {"items": [{"classification": {"scheme": "CPV", "id": "30213100"}}]}}
+        text = json.dumps(good) + "\n" + json.dumps({"id": "no ocid"}) + "\n" + json.dumps([1]) + "\n"
+        out = list(read_notices(text.encode(), "r.jsonl"))
+        bad = [e.problems[0].field for e in out if isinstance(e, InvalidNoticeError)]
+        assert bad == ["r.jsonl:2", "r.jsonl:3"]
+
+
+class TestUnreadableValues:
+    @pytest.mark.parametrize(("amount", "given", "reason"), [
+        ('"lots"', "lots", "not a number"),
+        ("1e400", "inf", "not a finite number"),
+        ("-5", "-5", "a negative amount"),
+    ])  # fmt: skip
+    def test_an_ocds_amount_that_cannot_be_read_is_reported_by_its_path(
+        self, amount: str, given: str, reason: str
+    ) -> None:
+        """The notice is read (value unknown) and the unread field is listed with what was there."""
+        text = ('{"ocid": "o-1", "tender": {"value": {"amount": ' + amount + ', "currency": "NOK"}, '
+                '"items": [{"classification": {"scheme": "CPV", "id": "30213100"}}]}}')  # fmt: skip
+        (n,) = read_notices(text.encode(), "r.json")
+        assert isinstance(n, Notice) and "value" not in n.document
+        assert n.to_dict()["unread"] == [
+            {"field": "tender.value.amount", "given": given, "reason": f"{reason}; the value is read as unknown"}
+        ]
+
+    def test_an_ocds_amount_of_a_lot_and_a_missing_currency_are_named(self) -> None:
+        """Paths name the lot's position; an amount without its currency is unread too."""
+        doc = {"ocid": "o-1", "tender": {
+            "lots": [{"id": "1", "value": {"amount": "x", "currency": "NOK"}},
+                     {"id": "2", "value": {"amount": 5}}],
+            "items": [{"classification": {"scheme": "CPV", "id": "30213100"}}]}}  # fmt: skip
+        (n,) = read_notices(json.dumps(doc).encode(), "r.json")
+        assert isinstance(n, Notice)
+        assert [u[0] for u in n.unread] == ["tender.lots[0].value.amount", "tender.lots[1].value.currency"]
+
+    def test_a_readable_notice_lists_nothing_unread(self) -> None:
+        """No `unread` key when every value present was read."""
+        assert "unread" not in one("release.json").to_dict()
+        assert "unread" not in one("cn-two-lots.xml").to_dict()
+
+    def test_an_eforms_amount_that_is_not_a_number_is_reported_by_its_business_term(self) -> None:
+        """BT-27 of a lot that is not a number: named with the lot, the notice still read."""
+        xml = (HERE / "cn-two-lots.xml").read_text("utf-8")
+        xml = xml.replace('currencyID="NOK">1500000<', 'currencyID="NOK">1,5 mill<')
+        (n,) = read_notices(xml.encode(), "edited.xml")
+        assert isinstance(n, Notice) and "value" not in n.document
+        ((field, given, reason),) = n.unread
+        assert field.startswith("BT-27 cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount (LOT-")
+        assert given == "1,5 mill" and reason.startswith("not a number")
+
+    def test_screen_rows_carry_the_unread_fields(self, tmp_path: Path) -> None:
+        """srpp.screen's row (JSON) lists them under notice.unread."""
+        import srpp
+
+        f = tmp_path / "r.json"
+        f.write_text('{"ocid": "o-1", "tender": {"value": {"amount": "lots", "currency": "NOK"}, '
+                     '"items": [{"classification": {"scheme": "CPV", "id": "30213100"}}]}}')  # fmt: skip
+        (row,) = srpp.screen([f])
+        assert row.ok and row.to_dict()["notice"]["unread"][0]["field"] == "tender.value.amount"
+
+
 class TestCodes:
     def test_notice_codes_name_their_code_lists_and_sdk(self) -> None:
         """BT-06 soc-obj and BT-775 hum-right, with the eForms names and the SDK version."""

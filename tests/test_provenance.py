@@ -104,3 +104,38 @@ class TestReports:
         assert p["policy"] == {"priority_value": 2_000_000} and p["rules"]["name"] == "ours"
         code, out, _ = run("recommend", "--example", "laptop-framework", "--policy", str(policy))
         assert "priority_value = 2000000" in out
+
+
+class TestExchangeRates:
+    EUR = {"id": "e-1", "products": ["laptops"], "value": {"amount": 200_000, "currency": "EUR"},
+           "duration_months": 12}  # fmt: skip
+
+    def test_a_rate_from_the_policy_is_in_the_provenance(self) -> None:
+        """The policy's rate changes the value in NOK, so the result: it is recorded."""
+        r = srpp.recommend(self.EUR, policy={"exchange_rates": {"EUR": 11.5, "SEK": 1.02}})
+        assert r.to_dict()["provenance"]["policy"] == {"exchange_rates": {"EUR": 11.5}}
+
+    def test_a_rate_the_contract_gives_itself_is_not_the_policys(self) -> None:
+        """The document's own rate is in the contract; the policy's unused one is not shown."""
+        doc = {**self.EUR, "value": {"amount": 200_000, "currency": "EUR", "exchange_rate": 11}}
+        r = srpp.recommend(doc, policy={"exchange_rates": {"EUR": 11.5}})
+        assert r.to_dict()["provenance"]["policy"] == {}
+        assert srpp.recommend(DOC, policy={"exchange_rates": {"EUR": 11.5}}).to_dict()["provenance"]["policy"] == {}
+
+    def test_every_format_shows_it(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        """JSON, text (English and Norwegian), Markdown and HTML of srpp recommend --policy."""
+        policy = tmp_path / "rates.toml"
+        policy.write_text("[exchange_rates]\nEUR = 11.5\n")
+        doc = tmp_path / "c.json"
+        doc.write_text(json.dumps(self.EUR))
+        code, out, err = run("recommend", str(doc), "--policy", str(policy), "--format", "json")
+        assert code == 0, err
+        assert json.loads(out)["provenance"]["policy"] == {"exchange_rates": {"EUR": 11.5}}
+        for fmt, lang, shown in (("text", "en", "exchange rate EUR = 11.5 NOK"),
+                                 ("markdown", "en", "exchange rate EUR = 11.5 NOK"),
+                                 ("text", "nb", "valutakurs EUR = 11,5 kr"),
+                                 ("html", "en", "11.5")):  # fmt: skip
+            code, out, err = run("recommend", str(doc), "--policy", str(policy), "--format", fmt, "--lang", lang)
+            assert code == 0 and shown in out, (fmt, lang, err)
+            assert "the rule set's own values" not in out
+        assert "policy.exchange_rates.EUR" in out

@@ -168,3 +168,14 @@ class TestPublishedNotices:
             assert len(rows) == 1, path
             assert rows[0].ok, rows[0].error
             assert rows[0].notice is not None and rows[0].notice.document["cpv"]
+
+
+def test_a_missing_rate_for_a_notice_says_to_give_it_by_the_policy() -> None:
+    """A notice's reader cannot add value.exchange_rate to it: the advice names the
+    policy's exchange_rates table (--policy FILE, policy=)."""
+    rows = [r for r in srpp.screen([HERE / "pin-parts.xml"]) if not r.ok]
+    (row,) = rows
+    assert row.error is not None
+    assert "value.exchange_rate" not in row.error
+    assert "exchange_rates table of a policy" in row.error and "--policy FILE" in row.error
+    assert "policy={'exchange_rates': {'EUR': ...}}" in row.error

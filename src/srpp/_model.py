@@ -863,6 +863,10 @@ class Provenance:
         policy: The parameter values the caller's policy changed, as ``(name, value)``
             pairs; empty when the rule set's own values were used.
         date: The day the rule set's thresholds were read for.
+        exchange_rates: The exchange rate the caller's policy gave for the contract's
+            currency (NOK per unit), as ``(code, rate)`` pairs; empty when the value is in
+            NOK, unknown, or its rate came from the contract itself. Shown in the
+            document's ``policy`` under ``exchange_rates``.
 
     >>> p = Provenance("0.2.0", "srpp-default", "sha256:00", {"products": {"version": "x"}},
     ...                {"priority_value": 2000000}, "2026-11-30")
@@ -876,16 +880,27 @@ class Provenance:
     data: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=_pairs)
     policy: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=_pairs)
     date: datetime.date = attrs.field(factory=datetime.date.today, converter=_iso_date)
+    exchange_rates: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_pairs)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"srpp", "rules": {"name", "digest"}, "data", "policy", "date"}``, JSON-ready."""
+        """``{"srpp", "rules": {"name", "digest"}, "data", "policy", "date"}``, JSON-ready;
+        ``policy`` holds the changed parameter values and, when the policy gave the
+        contract's exchange rate, ``exchange_rates`` (``{"EUR": 11.5}``, NOK per unit)."""
+        policy: dict[str, Any] = {k: _unpairs(v) for k, v in self.policy}
+        if self.exchange_rates:
+            policy["exchange_rates"] = {k: _number(Decimal(v)) for k, v in self.exchange_rates}
         return {
             "srpp": self.srpp,
             "rules": {"name": self.rules, "digest": self.digest},
             "data": {k: _unpairs(v) for k, v in self.data},
-            "policy": {k: _unpairs(v) for k, v in self.policy},
+            "policy": policy,
             "date": self.date.isoformat(),
         }
+
+
+def _number(value: Decimal) -> int | float:
+    """A decimal as a JSON number: whole ones as ``int``."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 @attrs.frozen

@@ -11,6 +11,7 @@ import datetime
 import functools
 import hashlib
 import json
+from decimal import Decimal
 from typing import Any
 
 import importlib_resources
@@ -67,12 +68,12 @@ def _policy_values(rs_digest: str, parameters: tuple[tuple[str, Any], ...], poli
 @functools.lru_cache(maxsize=1024)
 def _made(
     version: str, name: str, digest: str, policy: tuple[tuple[str, Any], ...],
-    own: tuple[str, ...], date: datetime.date,
+    own: tuple[str, ...], date: datetime.date, rates: tuple[tuple[str, Decimal], ...] = (),
 ) -> Provenance:  # fmt: skip
     data: dict[str, Any] = dict(data_versions())
     if own:
         data["products"] = {**data["products"], "own": list(own)}
-    return Provenance(version, name, digest, data, policy, date)
+    return Provenance(version, name, digest, data, policy, date, rates)
 
 
 @functools.cache
@@ -86,7 +87,9 @@ def provenance(rs: RuleSet, policy: Policy, contract: Contract) -> Provenance:
     """The provenance of the recommendation of ``contract`` by ``rs`` under ``policy``.
 
     ``rs`` is the rule set as the caller gave it (before the policy); ``data.products.own``
-    lists the contract's products that are not srpp's shipped ones (a downstream catalogue's).
+    lists the contract's products that are not srpp's shipped ones (a downstream catalogue's);
+    the policy's exchange rate for the contract's currency, when it was the one used, is
+    recorded with the policy's values (it changes the value in NOK, so the result).
     """
     from . import __version__
 
@@ -99,5 +102,11 @@ def provenance(rs: RuleSet, policy: Policy, contract: Contract) -> Provenance:
         if policy.values
         else ()
     )
+    rates: tuple[tuple[str, Decimal], ...] = ()
+    money = contract.value
+    if policy.exchange_rates and money is not None and money.currency != "NOK":
+        rate = dict(policy.exchange_rates).get(money.currency)
+        if rate is not None and money.exchange_rate == rate:  # the policy's rate was used
+            rates = ((money.currency, rate),)
     date = contract.date or datetime.date.today()
-    return _made(__version__, rs.name, rs.digest, values, own, date)
+    return _made(__version__, rs.name, rs.digest, values, own, date, rates)

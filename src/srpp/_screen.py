@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ._codes import gap as code_gap
-from ._errors import InvalidNoticeError, _ProblemsError
+from ._errors import InvalidNoticeError, Problem, _ProblemsError
 from ._model import Recommendation
 from ._readers.notices import MAX_NOTICE_BYTES, Notice, notice_error, read_bytes, read_notices
 from .rules._model import Policy, RuleSet
@@ -113,6 +113,21 @@ def _message(exc: _ProblemsError, source: str) -> str:
     return "; ".join(str(p) if str(p).startswith(source) else f"{source}: {p}" for p in exc.problems)
 
 
+def _for_notices(problem: Problem, notice: Notice) -> Problem:
+    """A problem of a notice's contract document, with advice a notice's reader can follow:
+    a notice has no ``value.exchange_rate`` to edit, so a missing rate is given by the policy."""
+    if problem.field != "value.exchange_rate" or "needs an exchange rate" not in problem.message:
+        return problem
+    currency = str(notice.document.get("value", {}).get("currency", "?"))
+    return Problem(
+        "value",
+        f"the notice's value is in {currency}, which needs an exchange rate to NOK (NOK per "
+        f"{currency}); srpp does not guess one: give it in the exchange_rates table of a policy "
+        f"(command line: --policy FILE with [exchange_rates] {currency} = ...; Python: "
+        f"srpp.screen(..., policy={{'exchange_rates': {{'{currency}': ...}}}}))",
+    )
+
+
 def _row(
     notice: Notice, rules: RuleSet | None, policy: Policy | Mapping[str, Any] | None, language: str = "en"
 ) -> ScreenRow:
@@ -121,6 +136,7 @@ def _row(
     try:
         rec = recommend(notice.document, rules=rules, policy=policy, language=language)
     except _ProblemsError as exc:
+        exc = type(exc)([_for_notices(p, notice) for p in exc.problems])
         return ScreenRow(notice.source, notice, error=_message(exc, notice.source), format=notice.format)
     high_risk: bool | None = rec.high_risk
     codes = rec.notice_codes

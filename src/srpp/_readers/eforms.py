@@ -40,6 +40,7 @@ from .notices import (
     Amount,
     Notice,
     Period,
+    amount_or_unread,
     choose_cpv,
     choose_period,
     choose_value,
@@ -74,12 +75,17 @@ def _text(node: ET.Element | None) -> str | None:
     return text or None
 
 
-def _amount(node: ET.Element | None) -> Amount | None:
+def _amount(node: ET.Element | None, field: str, unread: list[tuple[str, str, str]]) -> Amount | None:
+    """The amount of an element (``field`` names its business term and where it is); one
+    present but unreadable is added to ``unread``."""
     if node is None:
         return None
-    number = decimal_or_none(_text(node))
+    number = amount_or_unread(_text(node), field, unread)
     currency = (node.get("currencyID") or "").strip()
-    if number is None or not currency:
+    if number is None:
+        return None
+    if not currency:
+        unread.append((f"{field} @currencyID", "", "an amount needs its currency; the value is read as unknown"))
         return None
     return Amount(number, currency)
 
@@ -196,16 +202,20 @@ def read_eforms(data: bytes, source: str) -> Notice:
             missing += " that srpp can use: " + "; ".join(f"{c}: {r}" for c, r in aside)
         raise notice_error(source, missing)
 
+    unread: list[tuple[str, str, str]] = []
+    estimated = "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount"
     procedure_value = (
-        _amount(project.find("cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount", NS))
+        _amount(project.find(estimated, NS), f"BT-27 {estimated} (procedure)", unread)
         if project is not None
         else None
     )
     lot_values: list[Amount | None] = []
-    for lot, lp in zip(lots, lot_projects, strict=True):
-        maximum = _amount(lot.find("cac:TenderingProcess/cac:FrameworkAgreement/cbc:EstimatedMaximumValueAmount", NS))
+    framework = "cac:TenderingProcess/cac:FrameworkAgreement/cbc:EstimatedMaximumValueAmount"
+    for n, (lot, lp) in enumerate(zip(lots, lot_projects, strict=True), 1):
+        lot_id = _text(lot.find("cbc:ID", NS)) or f"lot {n}"
+        maximum = _amount(lot.find(framework, NS), f"BT-271 {framework} ({lot_id})", unread)
         estimate = (
-            _amount(lp.find("cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount", NS))
+            _amount(lp.find(estimated, NS), f"BT-27 {estimated} ({lot_id})", unread)
             if lp is not None
             else None
         )
@@ -213,9 +223,10 @@ def read_eforms(data: bytes, source: str) -> Notice:
     result = root.find(".//efac:NoticeResult", NS)
     result_value = None
     if result is not None:
-        result_value = _amount(result.find("efbc:OverallMaximumFrameworkContractsAmount", NS)) or _amount(
-            result.find("cbc:TotalAmount", NS)
-        )
+        result_value = _amount(
+            result.find("efbc:OverallMaximumFrameworkContractsAmount", NS),
+            "BT-118 efac:NoticeResult/efbc:OverallMaximumFrameworkContractsAmount", unread,
+        ) or _amount(result.find("cbc:TotalAmount", NS), "BT-161 efac:NoticeResult/cbc:TotalAmount", unread)
     value = choose_value(procedure_value, total(lot_values), result_value)
 
     period = choose_period(
@@ -249,4 +260,5 @@ def read_eforms(data: bytes, source: str) -> Notice:
         declared=declared,
         subtype=_text(root.find(".//efac:NoticeSubType/cbc:SubTypeCode", NS)),
         set_aside=tuple(aside),
+        unread=tuple(unread),
     )

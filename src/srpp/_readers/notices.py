@@ -104,6 +104,11 @@ class Notice:
             codes the notice declares: ``{"LOT-0001": {"BT-06": [...], "BT-775": [...]}}``.
         subtype: The eForms notice subtype (``16``, ``E3``, ``N16``), if any.
         set_aside: CPV codes read but not used, each with the reason.
+        unread: Values present in the notice but unreadable (an amount that is not a
+            non-negative number, an amount without its currency), each as ``(field, what
+            was there, why)``, the field an OCDS path (``tender.value.amount``) or an
+            eForms business term with its element (``BT-27 cbc:EstimatedOverall...``).
+            The notice is still read, without that value.
     """
 
     document: Mapping[str, Any]
@@ -117,6 +122,7 @@ class Notice:
     declared: Mapping[str, Mapping[str, tuple[str, ...]]] = attrs.Factory(dict)
     subtype: str | None = None
     set_aside: tuple[tuple[str, str], ...] = ()
+    unread: tuple[tuple[str, str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The ``notice`` object of a screening row."""
@@ -137,6 +143,8 @@ class Notice:
             doc["subtype"] = self.subtype
         if self.set_aside:
             doc["cpv_set_aside"] = [{"code": c, "reason": r} for c, r in self.set_aside]
+        if self.unread:
+            doc["unread"] = [{"field": f, "given": g, "reason": r} for f, g, r in self.unread]
         return doc
 
 
@@ -165,6 +173,31 @@ def decimal_or_none(value: object) -> Decimal | None:
     except InvalidOperation:
         return None
     return number if number.is_finite() and number >= 0 else None
+
+
+def amount_or_unread(
+    value: object, field: str, unread: list[tuple[str, str, str]]
+) -> Decimal | None:
+    """:func:`decimal_or_none` of a value the notice gives; one that is present (not
+    ``None``) but not a finite, non-negative number is added to ``unread`` as
+    ``(field, what was there, why)``, so it is reported, not silently unknown."""
+    if value is None:
+        return None
+    number = decimal_or_none(value)
+    if number is None:
+        given = value.strip() if isinstance(value, str) else repr(value)
+        reason = "not a number"
+        if isinstance(value, int | float | str | Decimal) and not isinstance(value, bool):
+            try:
+                parsed = Decimal(str(value).strip())
+            except InvalidOperation:
+                parsed = None
+            if parsed is not None and not parsed.is_finite():
+                reason = "not a finite number"
+            elif parsed is not None and parsed < 0:
+                reason = "a negative amount"
+        unread.append((field, given, reason + "; the value is read as unknown"))
+    return number
 
 
 def choose_cpv(codes: Iterable[str]) -> tuple[list[str], list[tuple[str, str]]]:

@@ -44,11 +44,11 @@ from .notices import (
     Amount,
     Notice,
     Period,
+    amount_or_unread,
     choose_cpv,
     choose_period,
     choose_value,
     contract_document,
-    decimal_or_none,
     iso_date,
     notice_error,
     total,
@@ -102,11 +102,17 @@ def _str(value: Any) -> str | None:
     return None
 
 
-def _amount(value: Any) -> Amount | None:
+def _amount(value: Any, path: str, unread: list[tuple[str, str, str]]) -> Amount | None:
+    """The amount at ``path`` (an OCDS Value object); one present but unreadable is added
+    to ``unread``."""
     money = _obj(value)
-    number = decimal_or_none(money.get("amount"))
+    number = amount_or_unread(money.get("amount"), f"{path}.amount", unread)
     currency = _str(money.get("currency"))
-    if number is None or currency is None:
+    if number is None:
+        return None
+    if currency is None:
+        unread.append((f"{path}.currency", "" if money.get("currency") is None else repr(money.get("currency")),
+                       "an amount needs its currency; the value is read as unknown"))  # fmt: skip
         return None
     return Amount(number, currency)
 
@@ -148,22 +154,31 @@ def _main_codes(release: Mapping[str, Any], aside: list[tuple[str, str]]) -> lis
     return codes
 
 
-def _value(release: Mapping[str, Any]) -> Amount | None:
+def _value(release: Mapping[str, Any], unread: list[tuple[str, str, str]]) -> Amount | None:
     tender = _obj(release.get("tender"))
 
-    def framework_or_value(obj: Mapping[str, Any]) -> Amount | None:
+    def framework_or_value(obj: Mapping[str, Any], path: str) -> Amount | None:
         framework = _obj(_obj(obj.get("techniques")).get("frameworkAgreement"))
-        return _amount(framework.get("value")) or _amount(obj.get("value"))
+        maximum = _amount(framework.get("value"), f"{path}.techniques.frameworkAgreement.value", unread)
+        return maximum or _amount(obj.get("value"), f"{path}.value", unread)
 
-    lots = _list(tender.get("lots"))
-    awards = [a for a in _list(release.get("awards")) if a.get("status") not in _NOT_AWARDED]
-    awarded = [_amount(a.get("maximumValue")) or _amount(a.get("value")) for a in awards]
-    contracts = [c for c in _list(release.get("contracts")) if c.get("status") != "cancelled"]
+    def each(key: str) -> list[tuple[int, Mapping[str, Any]]]:
+        items = release.get(key) if key != "lots" else tender.get("lots")
+        return [(j, v) for j, v in enumerate(items) if isinstance(v, Mapping)] if isinstance(items, list) else []
+
+    lots = each("lots")
+    awarded = [
+        _amount(a.get("maximumValue"), f"awards[{j}].maximumValue", unread)
+        or _amount(a.get("value"), f"awards[{j}].value", unread)
+        for j, a in each("awards")
+        if a.get("status") not in _NOT_AWARDED
+    ]
+    contracts = [(j, c) for j, c in each("contracts") if c.get("status") != "cancelled"]
     return choose_value(
-        framework_or_value(tender),
-        total([framework_or_value(lot) for lot in lots]) if lots else None,
+        framework_or_value(tender, "tender"),
+        total([framework_or_value(lot, f"tender.lots[{j}]") for j, lot in lots]) if lots else None,
         total([a for a in awarded if a is not None]),
-        total([_amount(c.get("value")) for c in contracts]) if contracts else None,
+        total([_amount(c.get("value"), f"contracts[{j}].value", unread) for j, c in contracts]) if contracts else None,
     )
 
 
@@ -263,9 +278,10 @@ def notice_from_release(
     tags = release.get("tag")
     if kind is None and isinstance(tags, list):
         kind = "+".join(t for t in tags if isinstance(t, str)) or None
+    unread: list[tuple[str, str, str]] = []
     return Notice(
         document=contract_document(
-            id=ocid, title=title, cpv=cpv, value=_value(release), period=_period_of(release),
+            id=ocid, title=title, cpv=cpv, value=_value(release, unread), period=_period_of(release),
             date=when,
         ),  # fmt: skip
         id=notice_id if notice_id is not None else _str(release.get("id")),
@@ -277,6 +293,7 @@ def notice_from_release(
         source=source,
         declared=_declared(release),
         set_aside=tuple(aside),
+        unread=tuple(dict.fromkeys(unread)),
     )
 
 
@@ -341,32 +358,29 @@ def _from_record(record: Mapping[str, Any], source: str) -> Notice:
     )
 
 
-def _items(doc: Any, source: str, line: int | None) -> Iterator[tuple[str, Any]]:
-    """("release" | "record", object) for each release or record in a parsed JSON value."""
-    where = f"{source}:{line}" if line is not None else source
+def _items(doc: Any, line: int | None) -> Iterator[tuple[str, Any, int | None]]:
+    """("release" | "record" | "error", object or message, JSON Lines line) for each
+    release or record in a parsed JSON value, in order."""
     if isinstance(doc, list):
         for item in doc:
-            yield from _items(item, source, line)
+            yield from _items(item, line)
         return
     if not isinstance(doc, Mapping):
-        yield "error", notice_error(where, f"expected an OCDS object, got {type(doc).__name__}")
+        yield "error", f"expected an OCDS object, got {type(doc).__name__}", line
         return
     if isinstance(doc.get("records"), list):
         for record in doc["records"]:
-            yield "record", record
+            yield "record", record, line
     elif isinstance(doc.get("releases"), list) and "ocid" in doc:
-        yield "record", doc
+        yield "record", doc, line
     elif isinstance(doc.get("releases"), list):
         for release in doc["releases"]:
-            yield "release", release
+            yield "release", release, line
     elif "ocid" in doc:
-        yield "release", doc
+        yield "release", doc, line
     else:
-        yield "error", notice_error(
-            where,
-            "not OCDS: expected a release (with ocid), a record, or a package with "
-            "releases or records",
-        )
+        yield "error", ("not OCDS: expected a release (with ocid), a record, or a package with "
+                        "releases or records"), line  # fmt: skip
 
 
 def _parse(data: bytes, source: str) -> Iterator[tuple[Any, int | None]]:
@@ -405,38 +419,46 @@ def _loads(text: str, source: str) -> Any:
 def read_ocds(data: bytes, source: str) -> Iterator[Notice | InvalidNoticeError]:
     """Every contracting process in one OCDS file, as a :class:`Notice` or the error
     that says why it cannot be read (in the order their ``ocid`` first appears).
+
+    In a file of several, each is labelled ``file#N``: the N-th notice of the file, counted
+    from 1 in the order they first appear, an item that cannot be read (not an object, a
+    release without ``ocid``) counting as one; an item of JSON Lines that cannot be read is
+    labelled by its line, ``file:N``, like the lines that are not JSON.
     """
     releases: dict[str, list[Mapping[str, Any]]] = {}
     records: list[Mapping[str, Any]] = []
-    order: list[tuple[str, str]] = []
+    # each notice of the file in order: a record, the releases of an ocid, or an error
+    order: list[tuple[str, Any, int | None]] = []
     try:
         for doc, line in _parse(data, source):
-            for kind, item in _items(doc, source, line):
+            for kind, item, at in _items(doc, line):
                 if kind == "error":
-                    yield item
+                    order.append(("error", item, at))
                 elif not isinstance(item, Mapping):
-                    yield notice_error(source, f"a {kind} must be a JSON object")
+                    order.append(("error", f"a {kind} must be a JSON object, got {type(item).__name__}", at))
                 elif kind == "record":
                     records.append(item)
-                    order.append(("record", str(len(records) - 1)))
+                    order.append(("record", len(records) - 1, at))
                 else:
                     ocid = _str(item.get("ocid"))
                     if ocid is None:
-                        yield notice_error(source, "a release without ocid: cannot tell its process")
+                        order.append(("error", "a release without ocid: cannot tell its process", at))
                         continue
                     if ocid not in releases:
                         releases[ocid] = []
-                        order.append(("release", ocid))
+                        order.append(("release", ocid, at))
                     releases[ocid].append(item)
     except InvalidNoticeError as exc:
         yield exc
         return
     many = len(order) > 1
-    for n, (kind, key) in enumerate(order, 1):
+    for n, (kind, key, line) in enumerate(order, 1):
         where = f"{source}#{n}" if many else source
         try:
-            if kind == "record":
-                yield _from_record(records[int(key)], where)
+            if kind == "error":
+                yield notice_error(f"{source}:{line}" if line is not None else where, key)
+            elif kind == "record":
+                yield _from_record(records[key], where)
             else:
                 yield _from_releases(releases[key], where)
         except InvalidNoticeError as exc:

@@ -129,6 +129,8 @@ def text_row(row: Mapping[str, Any], months: int | None = None) -> str:
     value = f"{c['currency']} {c['value']}" if c["value"] else "value unknown"
     period = f"{c['duration_months']} months" if c["duration_months"] else "period unknown"
     lines.append(f"  CPV {c['cpv']}; {value}; {period}")
+    for u in row["notice"].get("unread", ()):
+        lines.append(f"  unread: {u['field']} = {u['given']!r} ({u['reason']})")
     lines.append(f"  high risk: {c['high_risk']}; priority: {c['priority']}")
     lines.append(f"  instruments: {c['instruments'].replace(' ', ', ') or 'none'}")
     if c["notice_codes"]:

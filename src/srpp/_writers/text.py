@@ -336,11 +336,15 @@ def provenance_lines(p: Provenance, markdown: bool = False, language: str = "en"
     listed = _("products {version}").format(version=products.get("version", "?"))
     if products.get("own"):
         listed += " + " + _("own products: {ids}").format(ids=", ".join(products["own"]))
+    rates = [
+        _("exchange rate {currency} = {rate} NOK").format(currency=c, rate=format_decimal(r, language))
+        for c, r in p.exchange_rates
+    ]
     rows = [
         ("srpp", p.srpp),
         (_("Rule set"), f"{p.rules} ({p.digest})"),
         (_("Data"), f"{listed}; {cpv.get('version', '?')}"),
-        (_("Policy"), ", ".join(f"{k} = {v}" for k, v in p.policy) or _("the rule set's own values")),
+        (_("Policy"), ", ".join([*(f"{k} = {v}" for k, v in p.policy), *rates]) or _("the rule set's own values")),
         (_("Date"), format_date(p.date, language)),
     ]
     title = _("Provenance")
