@@ -261,17 +261,30 @@ class TestStreamingAndExits:
         err = out.stderr.decode()
         assert out.returncode == 1 and err.count("\n") == 1 and "No space left on device" in err
 
-    def test_a_closed_pipe_is_a_one_line_error(self, tmp_path: Path) -> None:
-        """The reader goes away (``head -1``): one line, no traceback."""
+    @pytest.mark.parametrize("argv", [
+        ("recommend", "{path}", "--format", "json"),
+        ("recommend", "{path}"),
+    ])  # fmt: skip
+    def test_a_closed_pipe_is_silent_and_exits_141(self, tmp_path: Path, argv: tuple[str, ...]) -> None:
+        """The reader goes away (``| head -1``): nothing on standard error, no traceback,
+        and the status a shell gives a program a closed pipe ended (128 + SIGPIPE), as
+        ``cat`` and ``grep`` do."""
         path = write(tmp_path, "x.jsonl", "\n".join(json.dumps(GOOD) for _ in range(3000)))
-        with subprocess.Popen([sys.executable, "-m", "srpp", "recommend", path, "--format", "json"],
+        with subprocess.Popen([sys.executable, "-m", "srpp", *(a.format(path=path) for a in argv)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:  # fmt: skip
             assert proc.stdout is not None and proc.stderr is not None
             proc.stdout.readline()
             proc.stdout.close()
             err = proc.stderr.read().decode()
-            assert proc.wait(timeout=120) == 1
-        assert err == "srpp: the output was closed\n"
+            code = proc.wait(timeout=120)
+        assert (code, err) == (141, "")
+
+    def test_a_closed_pipe_in_the_shell_like_head(self, tmp_path: Path) -> None:
+        """``srpp ... | head -1`` prints the first line and nothing else."""
+        path = write(tmp_path, "x.jsonl", "\n".join(json.dumps(GOOD) for _ in range(3000)))
+        cmd = f"set -o pipefail; {sys.executable} -m srpp recommend {path} --format json | head -1"
+        out = subprocess.run(["bash", "-c", cmd], capture_output=True, timeout=120)
+        assert out.stderr == b"" and out.stdout.count(b"\n") == 1 and out.returncode == 141
 
 
 def test_screen_refuses_a_rate_for_nok_before_reading_any_notice(tmp_path: Path) -> None:

@@ -182,9 +182,12 @@ class TestPortfolioPage:
         share = p.high_risk_spend / total
         figures = [text_of(li) for li in parse(plan_page).find(".//ul[@class='figures']")]
         assert figures[0].startswith(f"{float(share) * 100:.1f}% of the spend")
-        risky = sum(1 for e in p if e.high_risk)
+        # the contracts the rules recommend instruments for: not the toner, high-risk but
+        # below the Procurement Act's threshold
+        to_assess = sum(1 for e in p if e.instruments)
+        assert to_assess == p.to_assess == sum(1 for e in p if e.high_risk) - 1
         assert (
-            figures[1].startswith(f"{risky} contracts to assess") and f"of {len(p)}" in figures[1]
+            figures[1].startswith(f"{to_assess} contracts to assess") and f"of {len(p)}" in figures[1]
         )
 
     def test_ranked_table_links_every_contract_to_its_case_record(self, plan_page: str) -> None:

@@ -193,8 +193,11 @@ class TestOcds:
             ('{"ocid": "o-3", "tender": {"items": [{"classification": {"scheme": "CPV", "id": "99999998"}}]}}',
              "unknown CPV code '99999998'"),
             ("", "empty"),
-            ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
-            ('{"ocid": "o-4", "n": ' + "9" * 5000 + "}", "not readable JSON"),
+            ("[" * 100_000 + "]" * 100_000, "nested more than 64 levels deep"),
+            ('{"ocid": "o-4", "n": ' + "9" * 5000 + "}", "an integer of 5000 digits; numbers have at most 40"),
+            ('{"ocid": "o-5", "n": NaN}', "NaN is not a JSON number"),
+            ('{"ocid": "o-6",\n "tender": {\n "title": "x"\n "items": []}}', "line 4, column 2: not valid JSON"),
+            ('{"ocid": "o-7"}'.encode("utf-16"), "is encoded as UTF-16; save it as UTF-8"),
             ("hello", "neither eForms XML"),
             (b"{\"ocid\": \"\xff\"}", "not UTF-8"),
         ],
@@ -217,6 +220,38 @@ class TestOcds:
         out = list(read_notices(json.dumps(pkg).encode(), "pkg.json"))
         assert isinstance(out[0], InvalidNoticeError) and "pkg.json#1" in str(out[0])
         assert isinstance(out[1], Notice) and out[1].document["id"] == "b"
+
+
+class TestReadingLayer:
+    def test_a_bad_line_of_json_lines_costs_only_itself(self) -> None:
+        """Lines after a broken one are still read; the broken one is named by its line."""
+        good = {"ocid": "b", "tender": {"items": [{"classification": {"scheme": "CPV", "id": "30213100"}}]}}
+        text = json.dumps(good) + '\n{"ocid": "c", trunc\n' + json.dumps({**good, "ocid": "d"}) + "\n"
+        out = list(read_notices(text.encode(), "r.jsonl"))
+        assert [n.document["id"] for n in out if isinstance(n, Notice)] == ["b", "d"]
+        (bad,) = [str(e.problems[0]) for e in out if isinstance(e, InvalidNoticeError)]
+        assert bad.startswith("r.jsonl:2: column ") and "not valid JSON" in bad
+
+    def test_files_are_read_through_the_one_reading_layer(self, tmp_path: Path) -> None:
+        """read_bytes opens, bounds and names files as the reading layer does."""
+        from srpp._readers import notices, source
+
+        assert notices.NOTICE_LIMITS.max_bytes == notices.MAX_NOTICE_BYTES
+        with pytest.raises(InvalidNoticeError, match=r"nope\.json: cannot read: No such file"):
+            read_bytes(str(tmp_path / "nope.json"))
+        calls = []
+        real = source.read_bounded
+
+        def spy(stream: Any, limit: int) -> bytes:
+            calls.append(limit)
+            return real(stream, limit)
+
+        source.read_bounded = spy  # type: ignore[assignment]
+        try:
+            read_bytes(str(HERE / "release.json"))
+        finally:
+            source.read_bounded = real  # type: ignore[assignment]
+        assert calls == [notices.MAX_NOTICE_BYTES]
 
 
 class TestLabels:

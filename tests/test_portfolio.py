@@ -10,6 +10,7 @@ import random
 from decimal import Decimal
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -113,3 +114,29 @@ class TestPortfolioCommand:
         code, out, err = run("portfolio", str(path), "--format", "json")
         assert code == 2 and [c["contract"]["id"] for c in json.loads(out)["contracts"]] == ["ok"]
         assert "contract #2 ('bad'): cpv[0]: unknown CPV code '30213199-1'; nearest: 30213100-6" in err
+
+
+class TestContractsToAssess:
+    def test_a_high_risk_contract_below_the_act_is_not_one_to_assess(self) -> None:
+        """The toner contract of plan-2027 is high-risk but below the Procurement Act's
+        threshold: the rules recommend nothing for it, so it is not counted to assess."""
+        code, out, err = run("portfolio", "--example", "plan-2027")
+        assert code == 0, err
+        assert "12 of 12 contracts are high-risk" in out
+        assert "Contracts to assess for SRPP instruments (the rules recommend some for them): 11 of 12." in out
+        p = srpp.prioritise([
+            {"id": "toner", "products": ["toner-cartridges"], "value": {"amount": 90_000}, "duration_months": 12},
+            {"id": "laptops", "products": ["laptops"], "value": {"amount": 2_000_000}, "duration_months": 12},
+        ])  # fmt: skip
+        assert [e.high_risk for e in p] == [True, True] and p.to_assess == 1 and p.unknown_risk == 0
+
+    def test_the_portfolio_page_counts_the_same(self) -> None:
+        """The HTML page's figure is the contracts with instruments, not the high-risk ones."""
+        import re
+
+        pytest.importorskip("jinja2")
+        pytest.importorskip("matplotlib")
+        code, out, err = run("portfolio", "--example", "plan-2027", "--format", "html")
+        assert code == 0, err
+        m = re.search(r'<span class="value">(\d+)</span>\s*contracts to assess for SRPP instruments, of 12', out)
+        assert m is not None and m.group(1) == "11"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import os
@@ -38,6 +39,9 @@ from ._writers.text import (
 from .rules import Policy, RuleSet, default_rules
 
 EXIT_OK, EXIT_OUTPUT, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_CLOSED_PIPE = 128 + 13
+"""The reader closed the output (``srpp ... | head``): 128 + SIGPIPE, the status a shell
+reports for a program ended by a closed pipe, as ``cat`` and ``grep`` are; nothing is said."""
 
 
 def examples(folder_name: str = "examples") -> dict[str, Any]:
@@ -565,7 +569,8 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[
 
     0: everything was valid; 2: some input was bad (each bad item is reported on ``err``
     with its line, the good ones are still written); 1: the output could not be written
-    (a closed pipe, a full disk); 130: interrupted (Ctrl-C).
+    (a full disk); 141 (128 + SIGPIPE), silently: the reader closed the output
+    (``srpp ... | head``); 130: interrupted (Ctrl-C).
 
     Everything it says (help, argparse's messages, errors) is in the language of ``--lang``,
     else ``SRPP_LANG``, else the locale (see docs/i18n.md).
@@ -577,7 +582,13 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[
             stream.reconfigure(errors="replace")  # a character the terminal cannot show: '?'
     argv = list(sys.argv[1:] if argv is None else argv)
     with speaking(_language_before_parsing(argv)), argparse_in_srpp_language():
-        args = parser().parse_args(argv)
+        try:
+            args = parser().parse_args(argv)
+        except OSError as exc:  # --help into a closed pipe
+            if not _closed_pipe(exc):
+                raise
+            _quiet_exit(out)
+            return EXIT_CLOSED_PIPE
         try:
             args.lang = resolve_language(args.lang or args.lang_before_command)
         except ValueError as exc:
@@ -591,7 +602,9 @@ def _run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     try:
         if getattr(args, "output", None) and not _parquet_output(args):
             return _to_file(args, err)
-        return int(args.func(args, out, err))
+        code = int(args.func(args, out, err))
+        out.flush()  # here, not at exit, so a closed pipe is seen (and kept silent)
+        return code
     except _BadInput as exc:
         for m in exc.messages:
             print(f"srpp: {m}", file=err)
@@ -607,10 +620,9 @@ def _run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         return EXIT_INTERRUPTED
     except OSError as exc:  # writing the output failed: a closed pipe, a full disk
         _quiet_exit(out)
-        if isinstance(exc, BrokenPipeError):
-            what = gettext("the output was closed")
-        else:
-            what = gettext("cannot write the output: {error}").format(error=exc.strerror or exc)
+        if _closed_pipe(exc):  # the reader has what it wanted (``| head``): say nothing
+            return EXIT_CLOSED_PIPE
+        what = gettext("cannot write the output: {error}").format(error=exc.strerror or exc)
         try:
             print(f"srpp: {what}", file=err)
             err.flush()
@@ -618,6 +630,11 @@ def _run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             pass
         return EXIT_OUTPUT
     return EXIT_BAD_INPUT
+
+
+def _closed_pipe(exc: OSError) -> bool:
+    """Whether a failed write means the reader closed the output (EPIPE)."""
+    return isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE
 
 
 def _quiet_exit(out: IO[str]) -> None:

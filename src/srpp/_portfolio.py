@@ -97,6 +97,19 @@ class Portfolio:
         """The total value in NOK of the high-risk contracts."""
         return sum((_nok(e.contract) for e in self.entries if e.high_risk), Decimal(0))
 
+    @property
+    def to_assess(self) -> int:
+        """How many contracts the rules recommend SRPP instruments for: the contracts to
+        assess for them. A high-risk contract outside the Procurement Act (below its
+        threshold) is not one, nor is one of unknown risk (see :attr:`unknown_risk`)."""
+        return sum(1 for e in self.entries if e.instruments)
+
+    @property
+    def unknown_risk(self) -> int:
+        """How many contracts srpp has no risk data for (``high_risk`` is ``None``): the
+        buyer assesses their risk."""
+        return sum(1 for e in self.entries if e.high_risk is None)
+
     @classmethod
     def rank(cls, recommendations: Iterable[Recommendation]) -> Portfolio:
         """Rank recommendations already made: high-risk first, unknown risk next, then by

@@ -7,7 +7,6 @@ notice is judged, so a folder of any size screens in memory bounded by its large
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ import attrs
 from ._codes import gap as code_gap
 from ._errors import InvalidNoticeError, Problem, _ProblemsError
 from ._model import Recommendation
-from ._readers.notices import MAX_NOTICE_BYTES, Notice, notice_error, read_bytes, read_notices
+from ._readers.notices import Notice, notice_error, read_bytes, read_notices
 from .rules._model import Policy, RuleSet
 
 __all__ = ["NOTICE_SUFFIXES", "ScreenRow", "screen"]
@@ -88,11 +87,7 @@ def _sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, byt
     for raw in paths:
         path = os.fspath(raw)
         if path == "-":
-            data = sys.stdin.buffer.read(MAX_NOTICE_BYTES + 1)
-            if len(data) > MAX_NOTICE_BYTES:
-                yield "<stdin>", notice_error("<stdin>", "larger than 64 MiB; not read")
-            else:
-                yield "<stdin>", data
+            yield "<stdin>", _read("-")
         elif os.path.isdir(path):
             for file in _files(path):
                 yield file, _read(file)

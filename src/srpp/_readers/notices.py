@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 
 from .._errors import InvalidNoticeError, Problem
+from .source import Limits
 
 __all__ = [
     "MAX_NOTICE_BYTES",
@@ -283,16 +284,51 @@ def contract_document(
     return doc
 
 
+NOTICE_LIMITS = Limits(max_bytes=MAX_NOTICE_BYTES, max_item_bytes=MAX_NOTICE_BYTES, max_depth=64)
+"""The reading layer's bounds for notice files: a file up to :data:`MAX_NOTICE_BYTES`, a
+JSON value nested up to 64 levels (OCDS packages of records nest about a dozen), integers
+of up to 40 digits; ``NaN`` and ``Infinity`` are not JSON."""
+
+
 def read_bytes(path: str) -> bytes:
-    """A notice file's bytes, refusing one larger than :data:`MAX_NOTICE_BYTES`."""
+    """A notice file's bytes (``"-"``: standard input), through srpp's reading layer
+    (:mod:`srpp._readers.source`), refusing one larger than :data:`MAX_NOTICE_BYTES`.
+
+    Raises:
+        InvalidNoticeError: The file cannot be opened or read, or is too large; the
+            problem's field is the file (``<stdin>`` for standard input).
+    """
+    from .source import ReadError, open_binary, read_bounded
+
+    name = "<stdin>" if path == "-" else path
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_NOTICE_BYTES + 1)
-    except OSError as exc:
-        raise notice_error(path, f"cannot read: {exc.strerror}") from None
-    if len(data) > MAX_NOTICE_BYTES:
-        raise notice_error(path, f"larger than {MAX_NOTICE_BYTES // (1024 * 1024)} MiB; not read")
-    return data
+        stream, name = open_binary(path)
+        try:
+            return read_bounded(stream, MAX_NOTICE_BYTES)
+        except OSError as exc:
+            raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+        finally:
+            if path != "-":
+                stream.close()
+    except ReadError as exc:
+        message = exc.message
+        if message.startswith("is larger than"):
+            message = f"larger than {MAX_NOTICE_BYTES // (1024 * 1024)} MiB; not read"
+        raise notice_error(name, message) from None
+
+
+def parse_json(data: bytes, source: str) -> Any:
+    """One JSON document of a notice file, through the reading layer: UTF-8 (a byte-order
+    mark accepted; UTF-16 and other encodings refused, naming the byte and line), bounded
+    by :data:`NOTICE_LIMITS`.
+
+    Raises:
+        ReadError: Why the text is not one JSON document (with its line and column), for
+            the reader to try it as JSON Lines or to report it.
+    """
+    from .source import decode, parse
+
+    return parse(decode(data), NOTICE_LIMITS)
 
 
 def read_notices(data: bytes, source: str) -> Iterator[Notice | InvalidNoticeError]:

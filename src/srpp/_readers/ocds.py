@@ -34,7 +34,6 @@ declared        ``tender.lots[].sustainability[].goal`` (and ``tender.sustainabi
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -43,6 +42,7 @@ from .._errors import InvalidNoticeError
 from .notices import (
     Amount,
     Notice,
+    NOTICE_LIMITS,
     Period,
     amount_or_unread,
     choose_cpv,
@@ -383,37 +383,39 @@ def _items(doc: Any, line: int | None) -> Iterator[tuple[str, Any, int | None]]:
                         "releases or records"), line  # fmt: skip
 
 
-def _parse(data: bytes, source: str) -> Iterator[tuple[Any, int | None]]:
-    """Each JSON value of the file, with its line for JSON Lines."""
+def _parse(data: bytes, source: str) -> Iterator[tuple[Any, int | None, str | None]]:
+    """(JSON value, its line for JSON Lines, problem) for each JSON value of the file, read
+    through srpp's reading layer (UTF-8, bounded by :data:`NOTICE_LIMITS`).
+
+    A file that is not one JSON document is JSON Lines when its first line is a document of
+    its own; then a bad line is a problem of that line only (the other lines are still
+    read). Otherwise the whole file's problem (with its line and column) is raised.
+    """
+    from .source import ReadError, decode, parse
+
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise notice_error(source, f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+        text = decode(data)
+    except ReadError as exc:
+        raise notice_error(source, exc.message) from None
     try:
-        yield _loads(text, source), None
+        yield parse(text, NOTICE_LIMITS), None, None
         return
-    except json.JSONDecodeError as whole:
+    except ReadError as whole:
         lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-        if len(lines) < 2:
-            raise notice_error(source, f"not valid JSON: {whole}") from None
+        try:
+            if len(lines) < 2:
+                raise whole
+            parse(lines[0][1], NOTICE_LIMITS, lines[0][0])
+        except ReadError:
+            raise notice_error(source, whole.message) from None
     for n, line in lines:
         try:
-            yield _loads(line, f"{source}:{n}"), n
-        except json.JSONDecodeError as exc:
-            raise notice_error(f"{source}:{n}", f"not valid JSON: {exc.msg}") from None
-
-
-def _loads(text: str, source: str) -> Any:
-    """JSON text as data; nesting too deep for Python and integers too long for it are
-    errors naming the file, not tracebacks."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        raise
-    except RecursionError:
-        raise notice_error(source, "not readable: JSON nested too deeply") from None
-    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise notice_error(source, f"not readable JSON: {exc}") from None
+            yield parse(line, NOTICE_LIMITS, n), n, None
+        except ReadError as exc:
+            message = exc.message
+            for prefix in (f"line {n}, ", f"line {n}: "):
+                message = message.removeprefix(prefix)
+            yield None, n, message
 
 
 def read_ocds(data: bytes, source: str) -> Iterator[Notice | InvalidNoticeError]:
@@ -430,7 +432,10 @@ def read_ocds(data: bytes, source: str) -> Iterator[Notice | InvalidNoticeError]
     # each notice of the file in order: a record, the releases of an ocid, or an error
     order: list[tuple[str, Any, int | None]] = []
     try:
-        for doc, line in _parse(data, source):
+        for doc, line, problem in _parse(data, source):
+            if problem is not None:
+                order.append(("error", problem, line))
+                continue
             for kind, item, at in _items(doc, line):
                 if kind == "error":
                     order.append(("error", item, at))

@@ -34,7 +34,7 @@ import attrs
 
 from .._errors import Problem, _ProblemsError
 
-__all__ = ["Item", "Limits", "ReadError", "document", "items", "open_binary"]
+__all__ = ["Item", "Limits", "ReadError", "decode", "document", "items", "open_binary", "parse", "read_bounded"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
@@ -185,6 +185,22 @@ def _read_bounded(stream: IO[bytes], limit: int) -> bytes:
     if len(data) > limit:
         raise ReadError(f"is larger than {limit:,} bytes; srpp reads documents up to that size")
     return data
+
+
+def read_bounded(stream: IO[bytes], limit: int) -> bytes:
+    """All of a stream's bytes, at most ``limit``; :class:`ReadError` when there are more."""
+    return _read_bounded(stream, limit)
+
+
+def decode(data: bytes, first_line: int = 1) -> str:
+    """UTF-8 bytes (a byte-order mark accepted) as text; :class:`ReadError` naming the byte
+    and its line for anything else (UTF-16 and UTF-32 by their byte-order marks)."""
+    return _decode(data, first_line)
+
+
+def parse(text: str, limits: Limits = DEFAULT_LIMITS, first_line: int = 1) -> Any:
+    """One JSON document from text, within ``limits``; :class:`ReadError` with its line."""
+    return _parse(text, limits, first_line)
 
 
 def document(

@@ -447,6 +447,11 @@ def portfolio_text(portfolio: Any, markdown: bool = False, language: str = "en")
             len(portfolio), language,
         ).format(risky=risky, n=len(portfolio), amount=format_money(portfolio.high_risk_spend, language))
     )  # fmt: skip
+    # not every high-risk contract: one below the Procurement Act's threshold gets none
+    lines.append(
+        _("Contracts to assess for SRPP instruments (the rules recommend some for them): {assess} of {n}.")
+        .format(assess=portfolio.to_assess, n=len(portfolio))
+    )
     return "\n".join(lines) + "\n"
 
 
