@@ -6,11 +6,15 @@ import argparse
 import ast
 import gettext
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from srpp import InvalidContractError, Problem
 from srpp._argparse_i18n import ARGPARSE_PLURALS, ARGPARSE_TEXTS
@@ -178,3 +182,104 @@ def test_the_installed_command_speaks_norwegian_under_a_norwegian_locale(tmp_pat
     done = subprocess.run([sys.executable, "-m", "srpp", "cpv"], capture_output=True, env=env, cwd=tmp_path)
     assert done.returncode == 2
     assert "srpp cpv: feil: disse argumentene må oppgis: KODE" in done.stderr.decode("utf-8")
+
+
+class TestErrorMessagesInNorwegian:
+    BAD = {"products": ["laptopz"], "value": {"amount": "150.000"}, "duration_months": 0, "extra": 1}
+
+    def test_a_missing_file_under_a_norwegian_locale(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """LANG=nb_NO.UTF-8 srpp recommend MISSING: the reason in bokmål, exit status 2."""
+        norwegian_environment(monkeypatch)
+        missing = tmp_path / "finnes-ikke.json"
+        code, _, err = run("recommend", str(missing))
+        assert code == 2
+        assert err == f"srpp: {missing}: kan ikke leses: filen eller mappen finnes ikke\n"
+
+    def test_an_invalid_document_names_the_same_fields_in_norwegian(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """Every problem in bokmål, each after its unchanged field path."""
+        norwegian_environment(monkeypatch)
+        path = tmp_path / "kontrakt.json"
+        path.write_text(json.dumps(self.BAD), "utf-8")
+        code, _, err = run("recommend", str(path))
+        assert code == 2
+        lines = err.splitlines()
+        where = f"srpp: {path}: linje 1, kontrakt nr. 1: "
+        assert f'{where}value.amount: "150.000" er tvetydig: et punktum foran tre sifre' in lines[0]
+        assert f"{where}duration_months: må være et helt antall måneder fra 1 til 1200, men er 0" in lines
+        assert f"{where}extra: ukjent nøkkel" in lines
+        assert lines[-1] == f"srpp: 1 av 1 kontrakt i {path} er ikke gyldig"
+
+    def test_an_unknown_product_suggests_a_name_in_norwegian(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """Did-you-mean over both languages' names, said in bokmål; the id stays as it is."""
+        norwegian_environment(monkeypatch)
+        path = tmp_path / "kontrakt.json"
+        path.write_text(json.dumps({"products": ["bærbare PC-err"], "duration_months": 12}), "utf-8")
+        err = run("recommend", str(path))[2]
+        assert "products[0]: ukjent produkt 'bærbare PC-err'; mente du 'Bærbare PC-er' (laptops)?" in err
+        assert run("instruments", "markedsdialogg", "--lang", "nb")[2] == (
+            "srpp: ukjent virkemiddel 'markedsdialogg'; mente du 'markedsdialog' (market-dialogue)?\n"
+        )
+
+    def test_recommend_with_language_raises_in_that_language(self) -> None:
+        """recommend(..., language="nb") reports a bad document in bokmål; English by default."""
+        import srpp
+
+        with pytest.raises(InvalidContractError) as nb:
+            srpp.recommend(self.BAD, language="nb")
+        with pytest.raises(InvalidContractError) as en:
+            srpp.recommend(self.BAD)
+        assert str(nb.value).startswith("ugyldig kontrakt (4 feil)")
+        assert str(en.value).startswith("invalid contract (4 problems)")
+        assert [p.field for p in nb.value.problems] == [p.field for p in en.value.problems]
+        assert current_language() == "en"
+
+    def test_english_messages_are_unchanged(self, tmp_path: Path) -> None:
+        """Without Norwegian the messages read as before."""
+        path = tmp_path / "c.json"
+        path.write_text(json.dumps(self.BAD), "utf-8")
+        err = run("recommend", str(path))[2]
+        assert "extra: unknown key" in err and "products[0]: unknown product 'laptopz'; did you mean" in err
+        assert err.endswith(f"srpp: 1 of 1 contract in {path} is not valid\n")
+
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 10**14), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=6), st.sampled_from(["laptops", "bærbare PC-er", "møbel", "150.000", "1 000,5", "EUR",
+                                          "2026-13-01", "high", "30213100-5", "3021310", "should"]),
+)  # fmt: skip
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=2) | st.dictionaries(
+    st.sampled_from(["amount", "currency", "exchange_rate", "energy", "x"]), inner, max_size=2), max_leaves=5)
+KEYS = ["products", "value", "duration_months", "duration_days", "start_date", "end_date", "date",
+        "market_maturity", "contains_conflict_minerals", "risk_overrides", "cpv", "unknown"]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.dictionaries(st.sampled_from(KEYS), values, min_size=1, max_size=4))
+def test_field_paths_are_the_same_in_both_languages(doc: dict[str, Any]) -> None:
+    """Only the words of a problem change with the language: its field, and which problems
+    there are, never do (DESIGN invariant 10, for errors)."""
+    import srpp
+
+    outcomes = {}
+    for language in ("en", "nb"):
+        try:
+            srpp.recommend(doc, language=language)
+            outcomes[language] = None
+        except InvalidContractError as exc:
+            outcomes[language] = [p.field for p in exc.problems]
+    assert outcomes["en"] == outcomes["nb"]
+
+
+def test_examples_lists_the_norwegian_titles() -> None:
+    """srpp examples --lang nb: the same names, the titles a Norwegian buyer writes."""
+    en = dict(line.split(None, 1) for line in run("examples")[1].splitlines())
+    nb = dict(line.split(None, 1) for line in run("examples", "--lang", "nb")[1].splitlines())
+    assert en.keys() == nb.keys() and len(en) >= 3
+    assert nb["laptop-framework"] == "Rammeavtale for bærbare PC-er og skjermer"
+    assert all(nb[name] != en[name] for name in en)

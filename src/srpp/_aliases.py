@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 import importlib_resources
 
 from ._errors import UnknownNameError
+from ._i18n import N_, gettext
 
 __all__ = ["Aliases", "extra_spellings", "normalise"]
 
@@ -40,7 +41,8 @@ class Aliases:
     """Every way of writing the names of one kind of thing, mapped to their ids.
 
     Args:
-        kind: What the names are of (``"product"``), for messages.
+        kind: What the names are of: ``"product"``, ``"category"`` or ``"instrument"``
+            (messages name it in the language of the current call).
         names: ``(id, name)`` pairs; an id may have many names. The ids are names too.
     """
 
@@ -82,18 +84,26 @@ class Aliases:
 
     def unknown(self, name: object) -> str:
         """The message for a name that matches nothing: ``unknown product 'x'; did you mean ...``."""
+        kind = gettext(_KINDS.get(self.kind, self.kind))
+        head = gettext("unknown {kind} {name}").format(kind=kind, name=repr(name))
         if not isinstance(name, str):
-            return f"unknown {self.kind} {name!r}"
+            return head
         close = difflib.get_close_matches(normalise(name), list(self._by_name), n=1, cutoff=0.6)
         if close:
             shown, ident = self._shown[close[0]], self._by_name[close[0]]
-            hint = f"; did you mean {shown!r}" + (f" ({ident})" if shown != ident else "") + "?"
+            meant = repr(shown) + (f" ({ident})" if shown != ident else "")
+            hint = gettext("; did you mean {name}?").format(name=meant)
         elif len(self._ids) <= 8:
-            hint = f"; expected one of {', '.join(repr(k) for k in self._ids)}"
+            hint = gettext("; expected one of {names}").format(names=", ".join(repr(k) for k in self._ids))
         else:
             listing = "instruments" if self.kind == "instrument" else "products"
-            hint = f"; no {self.kind} has a similar name ('srpp {listing}' lists them)"
-        return f"unknown {self.kind} {name!r}{hint}"
+            message = gettext("; no {kind} has a similar name ('srpp {listing}' lists them)")
+            hint = message.format(kind=kind, listing=listing)
+        return head + hint
+
+
+# the kinds of names, as messages say them (translated when the message is made)
+_KINDS = {"product": N_("product"), "category": N_("category"), "instrument": N_("instrument")}
 
 
 @functools.cache

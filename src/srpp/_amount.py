@@ -19,6 +19,7 @@ import re
 from decimal import Decimal
 
 from ._errors import InvalidAmountError
+from ._i18n import gettext
 
 __all__ = ["parse_amount"]
 
@@ -74,16 +75,16 @@ def parse_amount(value: object) -> Decimal:
     """
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
         kind = "null" if value is None else type(value).__name__
-        raise InvalidAmountError(f"must be a number, got {kind} {value!r}")
+        raise InvalidAmountError(gettext("must be a number, got {kind} {value}").format(kind=kind, value=repr(value)))
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise InvalidAmountError(f"must be a finite number, got {value!r}")
+            raise InvalidAmountError(gettext("must be a finite number, got {value}").format(value=repr(value)))
         return Decimal(repr(value))
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise InvalidAmountError(f"must be a finite number, got {value}")
+            raise InvalidAmountError(gettext("must be a finite number, got {value}").format(value=value))
         return value
     return _parse_text(value)
 
@@ -109,15 +110,14 @@ def _parse_text(text: str) -> Decimal:
         dec = marked["dec"]
         whole = "".join(c for c in body[: len(body) - len(dec) - 1 if dec else None] if c.isdigit())
         spaced = f"{sign}{_spaced(whole)}" + (f",{dec}" if dec else "")
-        raise InvalidAmountError(
-            f"{_show(text)} groups thousands with points or commas, which Norwegian and English "
-            f'read differently; write "{spaced}" (spaces between thousands, a decimal comma) '
-            f"or {sign}{whole}" + (f".{dec}" if dec else "")
+        message = gettext(
+            "{text} groups thousands with points or commas, which Norwegian and English read "
+            'differently; write "{spaced}" (spaces between thousands, a decimal comma) or {plain}'
         )
-    raise InvalidAmountError(
-        f"must be a number like 1500000, \"1 500 000\" or \"1 500 000,50\", got {_show(text)}"
-        + _hint(body)
-    )
+        undotted = f"{sign}{whole}" + (f".{dec}" if dec else "")
+        raise InvalidAmountError(message.format(text=_show(text), spaced=spaced, plain=undotted))
+    message = gettext('must be a number like 1500000, "1 500 000" or "1 500 000,50", got {text}')
+    raise InvalidAmountError(message.format(text=_show(text)) + _hint(body))
 
 
 def _ambiguous(text: str, sign: str, whole: str, sep: str, frac: str) -> str:
@@ -125,27 +125,34 @@ def _ambiguous(text: str, sign: str, whole: str, sep: str, frac: str) -> str:
     fraction = Decimal(f"{sign}{whole}.{frac}").normalize()
     as_decimal = f"{fraction:f}"
     if "." in as_decimal:
-        as_decimal = f'"{as_decimal.replace(".", ",")}" (or {as_decimal})'
-    return (
-        f"{_show(text)} is ambiguous: a {'point' if sep == '.' else 'comma'} before three digits "
-        "groups thousands in some languages and marks decimals in others; write "
-        f'"{sign}{_spaced(thousands.lstrip("-"))}" (or {thousands}) if it is thousands, '
-        f"or {as_decimal} if the digits after the {'point' if sep == '.' else 'comma'} "
-        "are decimals"
-    )
+        as_decimal = gettext('"{comma}" (or {point})').format(comma=as_decimal.replace(".", ","), point=as_decimal)
+    if sep == ".":
+        message = gettext(
+            "{text} is ambiguous: a point before three digits groups thousands in some languages "
+            'and marks decimals in others; write "{spaced}" (or {thousands}) if it is thousands, '
+            "or {decimal} if the digits after the point are decimals"
+        )
+    else:
+        message = gettext(
+            "{text} is ambiguous: a comma before three digits groups thousands in some languages "
+            'and marks decimals in others; write "{spaced}" (or {thousands}) if it is thousands, '
+            "or {decimal} if the digits after the comma are decimals"
+        )
+    spaced = sign + _spaced(thousands.lstrip("-"))
+    return message.format(text=_show(text), spaced=spaced, thousands=thousands, decimal=as_decimal)
 
 
 def _hint(body: str) -> str:
     if body.lower().lstrip("+") in {"nan", "snan", "inf", "infinity"}:
-        return "; an amount must be a finite number"
+        return gettext("; an amount must be a finite number")
     if any(c in "eE" for c in body) and any(c.isdigit() for c in body):
-        return "; write the digits out instead of an exponent"
+        return gettext("; write the digits out instead of an exponent")
     if "_" in body:
-        return "; group thousands with spaces, not underscores"
+        return gettext("; group thousands with spaces, not underscores")
     if any(c.isdigit() and not ("0" <= c <= "9") for c in body):
-        return "; use the digits 0-9"
+        return gettext("; use the digits 0-9")
     if any(c.isalpha() for c in body):
-        return "; give the number alone (the currency goes in value.currency)"
+        return gettext("; give the number alone (the currency goes in value.currency)")
     if any(c in GROUP_SPACES for c in body):
-        return "; group digits in threes from the right"
+        return gettext("; group digits in threes from the right")
     return ""

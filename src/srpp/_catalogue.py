@@ -113,7 +113,7 @@ class Catalogue:
         try:
             return self._by_id[product_id]
         except KeyError:
-            raise UnknownNameError(unknown("product", product_id, self._by_id)) from None
+            raise UnknownNameError(unknown(gettext("product"), product_id, self._by_id)) from None
 
     def category(self, category_id: str) -> Category:
         """The category with this id, or with this name in English or Norwegian."""

@@ -28,6 +28,7 @@ import importlib_resources
 
 from ._catalogue import Catalogue, default_catalogue
 from ._errors import UnknownNameError
+from ._i18n import N_, gettext
 from ._model import Coverage, CpvCode
 
 __all__ = ["cpv", "cpv_problem", "is_supplementary"]
@@ -35,7 +36,7 @@ __all__ = ["cpv", "cpv_problem", "is_supplementary"]
 _MAIN = re.compile(r"([0-9]{8})(?:-([0-9]))?", re.ASCII)
 _SEVEN = re.compile(r"([0-9]{7})(?:-([0-9]))?", re.ASCII)
 _SUPPLEMENTARY = re.compile(r"[A-Z]{2}[0-9]{2}(?:-[0-9])?", re.ASCII)
-_EXAMPLE = "like '30213100-6' (8 digits, optionally a dash and the check digit)"
+_EXAMPLE = N_("like '30213100-6' (8 digits, optionally a dash and the check digit)")
 
 #: The codes that the public copy srpp's list comes from holds but CPV 2008 does not.
 NOT_CPV_2008 = frozenset({"60173000", "60184000", "77620000", "99999999"})
@@ -101,43 +102,54 @@ def cpv_problem(code: object) -> str | None:
     The check digit is optional. Supplementary-vocabulary codes, digits other than ASCII
     0-9 and codes that lost a leading zero each get a message of their own.
     """
+    example = gettext(_EXAMPLE)
     if not isinstance(code, str):
-        return f"must be a CPV code {_EXAMPLE}, got {type(code).__name__} {code!r}"
+        message = gettext("must be a CPV code {example}, got {kind} {value}")
+        return message.format(example=example, kind=type(code).__name__, value=repr(code))
     text = code.strip()
     if is_supplementary(text):
-        return (
-            f"{code!r} is a code of CPV's supplementary vocabulary, not a main code: "
-            "supplementary codes only qualify a main code and name no product; give the "
-            f"main CPV code here, {_EXAMPLE}"
+        message = gettext(
+            "{code} is a code of CPV's supplementary vocabulary, not a main code: supplementary "
+            "codes only qualify a main code and name no product; give the main CPV code here, "
+            "{example}"
         )
+        return message.format(code=repr(code), example=example)
     foreign = _foreign_digits(text)
     if foreign is not None:
-        return f"must be written with ASCII digits 0-9, got {code!r} with {foreign}"
+        message = gettext("must be written with ASCII digits 0-9, got {code} with {digit}")
+        return message.format(code=repr(code), digit=foreign)
     m = _MAIN.fullmatch(text)
     if m is None:
         seven = _SEVEN.fullmatch(text)
         if seven is not None:
             padded = "0" + seven.group(1)
             known = _vocabulary().get(padded)
-            hint = (
-                f"if a spreadsheet dropped its leading zero, the code is {known[0]} ({known[1]})"
-                if known is not None
-                else f"with a leading zero it would be {padded}, which is not a CPV code either"
+            if known is not None:
+                message = gettext(
+                    "has 7 digits, a CPV code has 8 digits: if a spreadsheet dropped its leading "
+                    "zero, the code is {code} ({label})"
+                )
+                return message.format(code=known[0], label=known[1])
+            message = gettext(
+                "has 7 digits, a CPV code has 8 digits: with a leading zero it would be {code}, "
+                "which is not a CPV code either"
             )
-            return f"has 7 digits, a CPV code has 8 digits: {hint}"
-        return f"must be a CPV code {_EXAMPLE}, got {code!r}"
+            return message.format(code=padded)
+        return gettext("must be a CPV code {example}, got {value}").format(example=example, value=repr(code))
     digits, check = m.groups()
     if digits in NOT_CPV_2008:
-        return (
-            f"unknown CPV code {code!r}: it is not in CPV 2008 (some national copies of the "
-            "list add it)"
+        message = gettext(
+            "unknown CPV code {code}: it is not in CPV 2008 (some national copies of the list add it)"
         )
+        return message.format(code=repr(code))
     known = _vocabulary().get(digits)
     if known is None:
         near = _nearest(digits)
-        return f"unknown CPV code {code!r}" + (f"; nearest: {', '.join(near)}" if near else "")
+        nearest = gettext("; nearest: {codes}").format(codes=", ".join(near)) if near else ""
+        return gettext("unknown CPV code {code}").format(code=repr(code)) + nearest
     if check is not None and known[0] != f"{digits}-{check}":
-        return f"wrong check digit in {code!r}: the code is {known[0]} ({known[1]})"
+        message = gettext("wrong check digit in {code}: the code is {right} ({label})")
+        return message.format(code=repr(code), right=known[0], label=known[1])
     return None
 
 

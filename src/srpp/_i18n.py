@@ -21,13 +21,12 @@ reorder; field paths, ids and codes are never translated.
 from __future__ import annotations
 
 import datetime
-import contextlib
 import contextvars
 import functools
 import gettext as _gettext
 import io
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Final
 
@@ -69,8 +68,7 @@ def current_language() -> str:
     return _CURRENT.get()
 
 
-@contextlib.contextmanager
-def speaking(language: str | None) -> Iterator[str]:
+class speaking:  # noqa: N801 -- used as a function: ``with speaking("nb"):``
     """Make messages in ``language`` inside the block (``None``: keep the current one).
 
     The language is a context variable, so threads and asyncio tasks each keep their own.
@@ -84,16 +82,25 @@ def speaking(language: str | None) -> Iterator[str]:
     Raises:
         ValueError: ``language`` is not one of :data:`LANGUAGES`.
     """
-    if language is None:
-        yield _CURRENT.get()
-        return
-    if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
-    token = _CURRENT.set(language)
-    try:
-        yield language
-    finally:
-        _CURRENT.reset(token)
+
+    __slots__ = ("_language", "_token")
+
+    def __init__(self, language: str | None) -> None:
+        if language is not None and language not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+        self._language = language
+        self._token: contextvars.Token[str] | None = None
+
+    def __enter__(self) -> str:
+        if self._language is None:
+            return _CURRENT.get()
+        self._token = _CURRENT.set(self._language)
+        return self._language
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _CURRENT.reset(self._token)
+            self._token = None
 
 
 def N_(message: str) -> str:  # noqa: N802 -- gettext's conventional name for a marker

@@ -16,6 +16,7 @@ import attrs
 
 from ._amount import parse_amount
 from ._errors import InvalidAmountError, InvalidContractError, Problem
+from ._i18n import gettext
 
 __all__ = [
     "Contract",
@@ -299,29 +300,30 @@ def money_problems(amount: Decimal, currency: str, rate: Decimal | None) -> list
     """What is wrong with an amount, a currency and an exchange rate; empty when valid."""
     problems = []
     if not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT:
-        problems.append(
-            Problem("amount", f"must be a finite, non-negative number below 1e13, got {amount}")
-        )
+        message = gettext("must be a finite, non-negative number below 1e13, got {amount}")
+        problems.append(Problem("amount", message.format(amount=amount)))
     if not (len(currency) == 3 and currency.isascii() and currency.isupper()):
-        problems.append(Problem("currency", f"must be a 3-letter ISO 4217 code, got {currency!r}"))
+        message = gettext("must be a 3-letter ISO 4217 code, got {currency}")
+        problems.append(Problem("currency", message.format(currency=repr(currency))))
     elif currency == "NOK":
         if rate is not None and rate != 1:
-            problems.append(Problem("exchange_rate", f"must be 1 (or absent) for NOK, got {rate}"))
+            message = gettext("must be 1 (or absent) for NOK, got {rate}")
+            problems.append(Problem("exchange_rate", message.format(rate=rate)))
     elif rate is None:
+        message = gettext(
+            "a value in {currency} needs an exchange rate to NOK (NOK per {currency}); srpp "
+            "does not guess one: add value.exchange_rate, or give exchange_rates (Python: "
+            "policy={python}; command line: --policy FILE)"
+        )
         problems.append(
-            Problem(
-                "exchange_rate",
-                f"a value in {currency} needs an exchange rate to NOK (NOK per {currency}); "
-                "srpp does not guess one: add value.exchange_rate, or give exchange_rates "
-                "(Python: policy={'exchange_rates': {...}}; command line: --policy FILE)",
-            )
+            Problem("exchange_rate", message.format(currency=currency, python="{'exchange_rates': {...}}"))
         )
     if rate is not None and (not rate.is_finite() or rate <= 0 or rate >= MAX_RATE):
-        problems.append(Problem("exchange_rate", f"must be a positive number of NOK per unit below "
-                                f"1e6, got {rate}"))  # fmt: skip
+        message = gettext("must be a positive number of NOK per unit below 1e6, got {rate}")
+        problems.append(Problem("exchange_rate", message.format(rate=rate)))
     elif rate is not None and not problems and amount * rate >= MAX_AMOUNT:
-        problems.append(Problem("amount", f"is NOK {amount * rate:.2E} at the exchange rate {rate}; "
-                                "a value must be below NOK 1e13"))  # fmt: skip
+        message = gettext("is NOK {nok} at the exchange rate {rate}; a value must be below NOK 1e13")
+        problems.append(Problem("amount", message.format(nok=f"{amount * rate:.2E}", rate=rate)))
     return problems
 
 
@@ -396,20 +398,19 @@ def period_problems(
             if given]  # fmt: skip
     problems = []
     if len(ways) > 1:
-        problems.append(
-            Problem(
-                ways[1].partition("/")[0],
-                f"give the period one way only (duration_months, duration_days, or "
-                f"start_date and end_date), got {' and '.join(ways)}",
-            )
+        message = gettext(
+            "give the period one way only (duration_months, duration_days, or start_date and "
+            "end_date), got {ways}"
         )
+        ways_given = gettext(" and ").join(ways)
+        problems.append(Problem(ways[1].partition("/")[0], message.format(ways=ways_given)))
     if (start is None) != (end is None):
         missing, given = ("end_date", "start_date") if end is None else ("start_date", "end_date")
-        problems.append(Problem(missing, f"is required with {given} (ISO dates, YYYY-MM-DD)"))
+        message = gettext("is required with {given} (ISO dates, YYYY-MM-DD)")
+        problems.append(Problem(missing, message.format(given=given)))
     elif isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
-        problems.append(
-            Problem("end_date", f"must be on or after start_date ({start}), got {end}")
-        )
+        message = gettext("must be on or after start_date ({start}), got {end}")
+        problems.append(Problem("end_date", message.format(start=start, end=end)))
     return problems
 
 
@@ -445,12 +446,12 @@ def _specs(value: Iterable[AttributeSpec]) -> tuple[AttributeSpec, ...]:
 
 def _check_products(instance: Contract, attribute: Any, products: tuple[Product, ...]) -> None:
     if not isinstance(products, tuple):
-        raise InvalidContractError(
-            [Problem("products", f"must be a sequence of products, got {type(products).__name__}")]
-        )
+        message = gettext("must be a sequence of products, got {kind}")
+        raise InvalidContractError([Problem("products", message.format(kind=type(products).__name__))])
     for i, p in enumerate(products):
         if not isinstance(p, Product):
-            raise InvalidContractError([Problem(f"products[{i}]", f"must be a Product, got {p!r}")])
+            message = gettext("must be a Product, got {value}")
+            raise InvalidContractError([Problem(f"products[{i}]", message.format(value=repr(p)))])
 
 
 def _check_duration(instance: Contract, attribute: Any, number: int | None) -> None:
@@ -458,16 +459,14 @@ def _check_duration(instance: Contract, attribute: Any, number: int | None) -> N
         return
     most = MAX_DAYS if attribute.name == "duration_days" else MAX_MONTHS
     if isinstance(number, bool) or not isinstance(number, int) or not 0 < number <= most:
-        raise InvalidContractError(
-            [Problem(attribute.name, f"must be a whole number from 1 to {most}, got {number!r}")]
-        )
+        message = gettext("must be a whole number from 1 to {most}, got {value}")
+        raise InvalidContractError([Problem(attribute.name, message.format(most=most, value=repr(number)))])
 
 
 def _check_date(instance: Contract, attribute: Any, day: datetime.date | None) -> None:
     if day is not None and (not isinstance(day, datetime.date) or isinstance(day, datetime.datetime)):
-        raise InvalidContractError(
-            [Problem(attribute.name, f"must be a date (datetime.date), got {day!r}")]
-        )
+        message = gettext("must be a date (datetime.date), got {value}")
+        raise InvalidContractError([Problem(attribute.name, message.format(value=repr(day)))])
 
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -548,7 +547,7 @@ class Contract:
         problems = []
         if not self.products and not self.cpv:
             problems.append(
-                Problem("products", "must name at least one product (or give CPV codes in cpv)")
+                Problem("products", gettext("must name at least one product (or give CPV codes in cpv)"))
             )
         # duration_months may come with days or dates (attrs.evolve passes the computed
         # months on) as long as it agrees with them
@@ -565,10 +564,12 @@ class Contract:
         if self.duration_months is None:
             object.__setattr__(self, "duration_months", months)
         elif self.duration_months != months:
-            raise InvalidContractError(
-                [Problem("duration_months", f"is {self.duration_months}, but the period given "
-                         f"in days or dates is {months} months; give the period one way only")]
+            message = gettext(
+                "is {months_given}, but the period given in days or dates is {months} months; "
+                "give the period one way only"
             )
+            problems = [Problem("duration_months", message.format(months_given=self.duration_months, months=months))]
+            raise InvalidContractError(problems)
 
     @property
     def value_known(self) -> bool:

@@ -14,7 +14,7 @@ import attrs
 
 from ._cache import WeakCache, remember
 from ._provenance import provenance
-from ._i18n import LANGUAGES, N_, format_decimal, format_money, gettext, resolve_language, yes_no
+from ._i18n import LANGUAGES, N_, format_decimal, format_money, gettext, resolve_language, speaking, yes_no
 from ._model import (
     Contract,
     Instrument,
@@ -546,7 +546,8 @@ def recommend(
             ``"nb"`` (Norwegian bokmål). Ids, strengths, forms and codes are the same in both.
 
     Raises:
-        InvalidContractError: The document is not valid; every problem is listed.
+        InvalidContractError: The document is not valid; every problem is listed, in
+            ``language`` (the field paths are the same in every language).
         InvalidPolicyError: The policy names unknown parameters or gives bad values.
         ValueError: ``language`` is not ``"en"`` or ``"nb"``.
 
@@ -565,9 +566,10 @@ def recommend(
         raise TypeError(f"rules must be a srpp.rules.RuleSet, got {type(given).__name__}")
     rs = _with_policy(given, pol) if pol.values else given
     if isinstance(contract, Mapping):
-        contract = Contract.from_dict(
-            contract, catalogue=catalogue, exchange_rates=dict(pol.exchange_rates)
-        )
+        with speaking(language):  # the document's problems in the language of the words
+            contract = Contract.from_dict(
+                contract, catalogue=catalogue, exchange_rates=dict(pol.exchange_rates)
+            )
     elif not isinstance(contract, Contract):
         raise TypeError(
             f"contract must be a srpp.Contract or a contract document, got {type(contract).__name__}"

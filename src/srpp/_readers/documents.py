@@ -22,6 +22,7 @@ from cattrs.errors import ForbiddenExtraKeysError
 from .._amount import parse_amount
 from .._cpv import cpv, cpv_problem
 from .._errors import InvalidAmountError, InvalidContractError, Problem
+from .._i18n import N_, gettext
 from .._model import (
     MAX_DAYS,
     MAX_MONTHS,
@@ -83,27 +84,34 @@ def _type_name(value: object) -> str:
     return "null" if value is None else type(value).__name__
 
 
+def _got(message: str, value: object, **fields: object) -> str:
+    """A translated message with ``{kind}`` (the JSON/Python type) and ``{value}`` filled in."""
+    return message.format(kind=_type_name(value), value=repr(value), **fields)
+
+
 def _strict_str(value: object, _: object) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"must be a string, got {_type_name(value)} {value!r}")
+        raise TypeError(_got(gettext("must be a string, got {kind} {value}"), value))
     return value
 
 
 def _strict_bool(value: object, _: object) -> bool:
     if not isinstance(value, bool):
-        raise TypeError(f"must be true or false, got {_type_name(value)} {value!r}")
+        raise TypeError(_got(gettext("must be true or false, got {kind} {value}"), value))
     return value
 
 
 def _months(value: object, _: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_MONTHS:
-        raise ValueError(f"must be a whole number of months from 1 to {MAX_MONTHS}, got {value!r}")
+        message = gettext("must be a whole number of months from 1 to {most}, got {value}")
+        raise ValueError(_got(message, value, most=MAX_MONTHS))
     return value
 
 
 def _days(value: object, _: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_DAYS:
-        raise ValueError(f"must be a whole number of days from 1 to {MAX_DAYS}, got {value!r}")
+        message = gettext("must be a whole number of days from 1 to {most}, got {value}")
+        raise ValueError(_got(message, value, most=MAX_DAYS))
     return value
 
 
@@ -112,37 +120,38 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def _iso_date(value: object, _: object) -> datetime.date:
     if not isinstance(value, str):
-        raise TypeError(f"must be an ISO date string like \"2026-11-30\", got {_type_name(value)} {value!r}")
+        raise TypeError(_got(gettext('must be an ISO date string like "2026-11-30", got {kind} {value}'), value))
     text = value.strip()
     try:
         if not _ISO_DATE.fullmatch(text):
             raise ValueError
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"must be an ISO date (YYYY-MM-DD) like \"2026-11-30\", got {value!r}") from None
+        raise ValueError(_got(gettext('must be an ISO date (YYYY-MM-DD) like "2026-11-30", got {value}'), value)) from None
 
 
 def _decimal(value: object, _: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise TypeError(f"must be a number, got {_type_name(value)} {value!r}")
+        raise TypeError(_got(gettext("must be a number, got {kind} {value}"), value))
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"must be a finite number, got {value!r}")
+        raise ValueError(_got(gettext("must be a finite number, got {value}"), value))
     if isinstance(value, str) and not re.fullmatch(r"\s*[0-9]+(\.[0-9]+)?\s*", value):
         # Decimal also reads full-width digits, "1_000", "1e3" and "-0"; the schema does not
-        raise ValueError(f"must be a number written with the digits 0-9 and a decimal point, got {value!r}")
+        message = gettext("must be a number written with the digits 0-9 and a decimal point, got {value}")
+        raise ValueError(_got(message, value))
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ValueError(f"must be a number, got {value!r}") from None
+        raise ValueError(_got(gettext("must be a number, got {value}"), value)) from None
     if not number.is_finite():
-        raise ValueError(f"must be a finite number, got {value!r}")
+        raise ValueError(_got(gettext("must be a finite number, got {value}"), value))
     return number
 
 
 def _amount(value: object, _: object) -> Amount:
     if isinstance(value, str) and value.strip().startswith(("-", "+")):
         # "-0" parses to a zero; an amount is never signed text (as the JSON Schema says)
-        raise ValueError(f"must be a non-negative amount without a sign, got {value!r}")
+        raise ValueError(_got(gettext("must be a non-negative amount without a sign, got {value}"), value))
     try:
         return Amount(parse_amount(value))
     except InvalidAmountError as exc:
@@ -154,7 +163,7 @@ def _enum_hook(kind: str) -> Any:
         try:
             return cls(value)
         except ValueError:
-            raise ValueError(unknown(kind, value, [m.value for m in cls])) from None
+            raise ValueError(unknown(gettext(kind), value, [m.value for m in cls])) from None
 
     return hook
 
@@ -163,15 +172,15 @@ def _describe(exc: BaseException, _type: object = None) -> str:
     if isinstance(exc, ForbiddenExtraKeysError):
         known = [a.name for a in attrs.fields(exc.cl)]
         return "\x1e".join(
-            f"{key}\x1funknown key" + did_you_mean(key, known) for key in sorted(exc.extra_fields)
+            f"{key}\x1f" + gettext("unknown key") + did_you_mean(key, known) for key in sorted(exc.extra_fields)
         )
     if isinstance(exc, KeyError):
-        return "is required"
+        return gettext("is required")
     if isinstance(exc, _FieldError):
         return f"{exc.problem.field}\x1f{exc.problem.message}"
     if isinstance(exc, TypeError | ValueError) and str(exc):
         return str(exc)
-    return f"is not valid ({type(exc).__name__})"
+    return gettext("is not valid ({error})").format(error=type(exc).__name__)
 
 
 def _problems(exc: Exception) -> list[Problem]:
@@ -200,9 +209,9 @@ def _converter(catalogue: Any, rates: tuple[tuple[str, Decimal], ...]) -> cattrs
     conv.register_structure_hook(IsoDate, _iso_date)
     conv.register_structure_hook(Decimal, _decimal)
     conv.register_structure_hook(Amount, _amount)
-    conv.register_structure_hook(RiskLevel, _enum_hook("risk level"))
-    conv.register_structure_hook(Tier, _enum_hook("tier"))
-    conv.register_structure_hook(MarketMaturity, _enum_hook("market maturity"))
+    conv.register_structure_hook(RiskLevel, _enum_hook(N_("risk level")))
+    conv.register_structure_hook(Tier, _enum_hook(N_("tier")))
+    conv.register_structure_hook(MarketMaturity, _enum_hook(N_("market maturity")))
 
     def product(value: object, _: object) -> ProductId:
         pid = _strict_str(value, None)
@@ -210,7 +219,7 @@ def _converter(catalogue: Any, rates: tuple[tuple[str, Decimal], ...]) -> cattrs
             return ProductId(pid)
         aliases = getattr(catalogue, "aliases", None)  # a Catalogue knows other names too
         if aliases is None:
-            raise ValueError(unknown("product", pid, catalogue.ids()))
+            raise ValueError(unknown(gettext("product"), pid, catalogue.ids()))
         if pid not in aliases:
             raise ValueError(aliases.unknown(pid))
         return ProductId(aliases.resolve(pid))
@@ -225,16 +234,14 @@ def _converter(catalogue: Any, rates: tuple[tuple[str, Decimal], ...]) -> cattrs
 
     conv.register_structure_hook(CpvId, cpv_code)
 
-    _list_of(conv, tuple[CpvId, ...], "CPV codes")
+    _list_of(conv, tuple[CpvId, ...], N_("must be a list of CPV codes, got {kind} {value}"))
     money_fn = conv.get_structure_hook(_MoneyDoc)
     rate_of = dict(rates)
 
     def money(value: object, _: object) -> _MoneyDoc:
         if not isinstance(value, Mapping):
-            raise TypeError(
-                f"must be an object like {{\"amount\": 100000, \"currency\": \"NOK\"}}, "
-                f"got {_type_name(value)} {value!r}"
-            )
+            message = gettext('must be an object like {example}, got {kind} {value}')
+            raise TypeError(_got(message, value, example='{"amount": 100000, "currency": "NOK"}'))
         doc = money_fn(value, _MoneyDoc)
         rate = doc.exchange_rate if doc.exchange_rate is not None else rate_of.get(doc.currency)
         problems = money_problems(doc.amount, doc.currency, rate)
@@ -245,17 +252,18 @@ def _converter(catalogue: Any, rates: tuple[tuple[str, Decimal], ...]) -> cattrs
 
     conv.register_structure_hook(_MoneyDoc, money)
 
-    _list_of(conv, tuple[ProductId, ...], "product ids")
+    _list_of(conv, tuple[ProductId, ...], N_("must be a list of product ids, got {kind} {value}"))
     return conv
 
 
-def _list_of(conv: cattrs.Converter, kind: Any, what: str) -> None:
-    """Structure ``kind`` (a tuple type) only from a JSON list, never from a string."""
+def _list_of(conv: cattrs.Converter, kind: Any, message: str) -> None:
+    """Structure ``kind`` (a tuple type) only from a JSON list, never from a string;
+    ``message`` (English, marked with ``N_``) says so, with ``{kind}`` and ``{value}``."""
     base = conv.get_structure_hook(kind)
 
     def hook(value: object, _: object) -> Any:
         if isinstance(value, str) or not isinstance(value, list | tuple):
-            raise TypeError(f"must be a list of {what}, got {_type_name(value)} {value!r}")
+            raise TypeError(_got(gettext(message), value))
         return tuple(base(value, kind))
 
     conv.register_structure_hook_func(lambda t: t == kind, hook)
@@ -282,12 +290,12 @@ def contract_from_dict(
     catalogue = default_catalogue() if catalogue is None else catalogue
     if not isinstance(doc, Mapping):
         raise InvalidContractError(
-            [Problem("", f"a contract document must be a JSON object, got {_type_name(doc)}")]
+            [Problem("", gettext("a contract document must be a JSON object, got {kind}").format(kind=_type_name(doc)))]
         )
     odd = [k for k in _keys(doc) if not isinstance(k, str)]
     if odd:
         raise InvalidContractError(
-            [Problem(repr(k), f"keys of a contract document must be strings, got {_type_name(k)} {k!r}")
+            [Problem(repr(k), _got(gettext("keys of a contract document must be strings, got {kind} {value}"), k))
              for k in odd]  # fmt: skip
         )
     if exchange_rates:
@@ -307,11 +315,11 @@ def contract_from_dict(
         seen: set[str] = set()
         for item in items:
             if item in seen:
-                problems.append(Problem(key, f"names {item!r} more than once"))
+                problems.append(Problem(key, gettext("names {item} more than once").format(item=repr(item))))
             seen.add(item)
     if not parsed.products and not parsed.cpv:
         problems.append(
-            Problem("products", "must name at least one product (or give CPV codes in cpv)")
+            Problem("products", gettext("must name at least one product (or give CPV codes in cpv)"))
         )
     problems += period_problems(
         parsed.duration_months, parsed.duration_days, parsed.start_date, parsed.end_date

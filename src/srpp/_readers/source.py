@@ -22,6 +22,7 @@ of a stream are yielded as :class:`Item` with a problem, and the stream goes on 
 from __future__ import annotations
 
 import codecs
+import errno
 import json
 import os
 import re
@@ -33,6 +34,7 @@ from typing import IO, Any
 import attrs
 
 from .._errors import Problem, _ProblemsError
+from .._i18n import N_, gettext
 
 __all__ = ["Item", "Limits", "ReadError", "decode", "document", "items", "open_binary", "parse", "read_bounded"]
 
@@ -74,6 +76,33 @@ class ReadError(Exception):
         self.message = message
 
 
+class _CannotRead(ReadError):
+    """The input cannot be opened or read at all; :attr:`reason` says why, in words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(gettext("cannot read: {error}").format(error=reason))
+        self.reason = reason
+
+
+# the operating system's reasons a person meets most, as words of srpp's catalogue (the
+# English ones as the C library writes them)
+_OS_REASONS = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in the language of the current call where srpp knows
+    the words (else as the system says it)."""
+    words = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    if words is not None and gettext(words) != words:
+        return gettext(words)
+    return str(exc.strerror or exc)
+
+
 @attrs.frozen
 class Item:
     """One document of a stream, or why it could not be read.
@@ -106,7 +135,7 @@ def _decoder(limits: Limits) -> json.JSONDecoder:
         return int(text)
 
     def parse_constant(name: str) -> Any:
-        raise ValueError(f"{name} is not a JSON number; write a number or null")
+        raise ValueError(gettext("{name} is not a JSON number; write a number or null").format(name=name))
 
     return json.JSONDecoder(parse_int=parse_int, parse_constant=parse_constant)
 
@@ -133,22 +162,48 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
     return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
+def _at_line(line: int, column: int | None = None) -> str:
+    """``line 5: `` or ``line 5, column 3: ``, in the language of the current call."""
+    where = gettext("line {line}").format(line=line)
+    if column is not None:
+        where += ", " + gettext("column {column}").format(column=column)
+    return where + ": "
+
+
+def _too_deep(limits: Limits) -> str:
+    return gettext("nested more than {depth} levels deep").format(depth=limits.max_depth)
+
+
+def _too_many_digits(exc: _TooManyDigits, limits: Limits) -> str:
+    message = gettext("an integer of {digits} digits; numbers have at most {most}")
+    return message.format(digits=len(exc.digits.lstrip("-")), most=limits.max_int_digits)
+
+
+def _not_utf8(where: str, byte: int) -> str:
+    message = gettext("byte 0x{byte} is not UTF-8; save the file as UTF-8")
+    return where + message.format(byte=f"{byte:02x}")
+
+
+def _encoded_as(name: str) -> str:
+    return gettext("is encoded as {encoding}; save it as UTF-8").format(encoding=name)
+
+
 def _parse(text: str, limits: Limits, first_line: int = 1) -> Any:
     """One JSON document from text; every failure a :class:`ReadError` with its line."""
     try:
         doc = _decoder(limits).decode(text)
     except json.JSONDecodeError as exc:
-        raise ReadError(f"line {exc.lineno + first_line - 1}, column {exc.colno}: not valid JSON: {exc.msg}") from None
+        where = _at_line(exc.lineno + first_line - 1, exc.colno)
+        raise ReadError(where + gettext("not valid JSON: {error}").format(error=exc.msg)) from None
     except _TooManyDigits as exc:
         line, _ = _line_col(text, max(text.find(exc.digits), 0))
-        raise ReadError(f"line {line + first_line - 1}: an integer of {len(exc.digits.lstrip('-'))} digits; "
-                        f"numbers have at most {limits.max_int_digits}") from None  # fmt: skip
+        raise ReadError(_at_line(line + first_line - 1) + _too_many_digits(exc, limits)) from None
     except RecursionError:
-        raise ReadError(f"line {first_line}: nested more than {limits.max_depth} levels deep") from None
+        raise ReadError(_at_line(first_line) + _too_deep(limits)) from None
     except ValueError as exc:
-        raise ReadError(f"line {first_line}: {exc}") from None
+        raise ReadError(_at_line(first_line) + str(exc)) from None
     if not _depth(doc, limits.max_depth):
-        raise ReadError(f"line {first_line}: nested more than {limits.max_depth} levels deep")
+        raise ReadError(_at_line(first_line) + _too_deep(limits))
     return doc
 
 
@@ -156,14 +211,17 @@ def _decode(data: bytes, first_line: int = 1, offset: int = 0) -> str:
     """UTF-8 bytes as text; anything else a :class:`ReadError` naming the byte and line."""
     for bom, name in _BOMS:
         if data.startswith(bom):
-            raise ReadError(f"is encoded as {name}; save it as UTF-8")
+            raise ReadError(_encoded_as(name))
     try:
         return data.decode("utf-8-sig" if offset == 0 else "utf-8")
     except UnicodeDecodeError as exc:
         line = first_line + data.count(b"\n", 0, exc.start)
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ReadError(f"byte offset {offset + exc.start} (line {line}, column {col}): byte "
-                        f"0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8") from None  # fmt: skip
+        where = gettext("byte offset {offset} ({line}, {column}): ").format(
+            offset=offset + exc.start, line=gettext("line {line}").format(line=line),
+            column=gettext("column {column}").format(column=col),
+        )  # fmt: skip
+        raise ReadError(_not_utf8(where, data[exc.start])) from None
 
 
 def open_binary(path: str | os.PathLike[str] | Any) -> tuple[IO[bytes], str]:
@@ -177,13 +235,14 @@ def open_binary(path: str | os.PathLike[str] | Any) -> tuple[IO[bytes], str]:
             return path.open("rb"), name
         return open(path, "rb"), str(name)  # noqa: SIM115 - the caller closes it
     except OSError as exc:
-        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+        raise _CannotRead(os_reason(exc)) from None
 
 
 def _read_bounded(stream: IO[bytes], limit: int) -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise ReadError(f"is larger than {limit:,} bytes; srpp reads documents up to that size")
+        message = gettext("is larger than {limit} bytes; srpp reads documents up to that size")
+        raise ReadError(message.format(limit=f"{limit:,}"))
     return data
 
 
@@ -221,7 +280,7 @@ def document(
         try:
             data = _read_bounded(stream, limits.max_bytes)
         except OSError as exc:
-            raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+            raise _CannotRead(os_reason(exc)) from None
         finally:
             if stream is not sys.stdin.buffer:
                 stream.close()
@@ -231,16 +290,17 @@ def document(
             try:
                 doc = tomllib.loads(text)
             except tomllib.TOMLDecodeError as exc:
-                raise ReadError(f"not valid TOML: {exc}") from None
+                raise ReadError(gettext("not valid TOML: {error}").format(error=exc)) from None
             except RecursionError:
-                raise ReadError(f"nested more than {limits.max_depth} levels deep") from None
+                raise ReadError(_too_deep(limits)) from None
             if not _depth(doc, limits.max_depth):
-                raise ReadError(f"nested more than {limits.max_depth} levels deep")
+                raise ReadError(_too_deep(limits))
             return doc
         return _parse(text, limits)
+    except _CannotRead as exc:
+        message = gettext("cannot read {name}: {error}").format(name=name, error=exc.reason)
+        raise error([Problem("", message)]) from None
     except ReadError as exc:
-        if exc.message.startswith("cannot read: "):
-            raise error([Problem("", f"cannot read {name}: {exc.message[13:]}")]) from None
         raise error([Problem("", f"{name}: {exc.message}")]) from None
 
 
@@ -321,7 +381,7 @@ def items(
             first += more
         for bom, name in _BOMS:
             if first.startswith(bom):
-                raise ReadError(f"is encoded as {name}; save it as UTF-8")
+                raise ReadError(_encoded_as(name))
         if first.startswith(codecs.BOM_UTF8):
             first = first[len(codecs.BOM_UTF8) :]
         src = _Stream(stream, first)
@@ -335,7 +395,7 @@ def items(
     except ReadError as exc:
         yield Item(0, index, problem=exc.message, fatal=True)
     except OSError as exc:
-        yield Item(0, index, problem=f"cannot read: {exc.strerror or exc}", fatal=True)
+        yield Item(0, index, problem=gettext("cannot read: {error}").format(error=os_reason(exc)), fatal=True)
 
 
 _UNDECODED = re.compile("[\udc80-\udcff]")
@@ -348,17 +408,17 @@ def _bad_byte(text: str, line: int) -> str | None:
         return None
     at = found.start()
     where, col = _line_col(text, at)
-    return (f"line {line + where - 1}, column {col}: byte 0x{ord(found.group()) - 0xDC00:02x} "
-            "is not UTF-8; save the file as UTF-8")  # fmt: skip
+    return _not_utf8(_at_line(line + where - 1, col), ord(found.group()) - 0xDC00)
 
 
 def _check(doc: Any, line: int, index: int, objects: bool, limits: Limits) -> Item:
     if not _depth(doc, limits.max_depth):
-        return Item(line, index, problem=f"nested more than {limits.max_depth} levels deep")
+        return Item(line, index, problem=_too_deep(limits))
     if objects and not isinstance(doc, dict):
-        kind = "null" if doc is None else {str: "a string", bool: "a boolean", list: "a list",
-                                           int: "a number", float: "a number"}.get(type(doc), type(doc).__name__)  # fmt: skip
-        return Item(line, index, problem=f"must be a JSON object (a document), got {kind}")
+        kinds = {str: N_("a string"), bool: N_("a boolean"), list: N_("a list"), int: N_("a number"),
+                 float: N_("a number")}  # fmt: skip
+        kind = "null" if doc is None else gettext(kinds.get(type(doc), type(doc).__name__))
+        return Item(line, index, problem=gettext("must be a JSON object (a document), got {kind}").format(kind=kind))
     return Item(line, index, doc=doc)
 
 
@@ -379,17 +439,18 @@ def _list_items(src: _Stream, objects: bool, limits: Limits) -> Iterator[Item]:
     while True:
         c = src.skip_ws()
         if c is None:
-            yield Item(src.line_at(src.pos), index, problem="the list ends without ']' (is the file truncated?)", fatal=True)
+            problem = gettext("the list ends without ']' (is the file truncated?)")
+            yield Item(src.line_at(src.pos), index, problem=problem, fatal=True)
             return
         if c == "]" and (index == 0 or not expect_item):
             src.pos += 1
             if src.skip_ws() is not None:
-                yield from _recover(src, objects, limits, index, "unexpected text after the end of the list")
+                yield from _recover(src, objects, limits, index, gettext("unexpected text after the end of the list"))
             return
         if not expect_item:
             if c != ",":
                 yield from _recover(src, objects, limits, index,
-                                    f"expected ',' or ']' between list items, got {c!r}")  # fmt: skip
+                                    gettext("expected ',' or ']' between list items, got {found}").format(found=repr(c)))  # fmt: skip
                 return
             src.pos += 1
             expect_item = True
@@ -403,8 +464,8 @@ def _list_items(src: _Stream, objects: bool, limits: Limits) -> Iterator[Item]:
                 if len(src.buf) - src.pos <= limits.max_item_bytes and src.more():
                     continue
                 if len(src.buf) - src.pos > limits.max_item_bytes:
-                    problem = f"an item larger than {limits.max_item_bytes:,} bytes"
-                    yield Item(line, index, problem=problem + "; the rest of the list cannot be read", fatal=True)
+                    message = gettext("an item larger than {limit} bytes; the rest of the list cannot be read")
+                    yield Item(line, index, problem=message.format(limit=f"{limits.max_item_bytes:,}"), fatal=True)
                     return
                 yield from _recover(src, objects, limits, index, _problem(exc, limits, src.buf, src.pos, src.line_at))
                 return
@@ -436,11 +497,11 @@ def _recover(src: _Stream, objects: bool, limits: Limits, index: int, problem: s
 
 def _problem(exc: BaseException, limits: Limits, buf: str, pos: int, line_at: Any) -> str:
     if isinstance(exc, json.JSONDecodeError):
-        return f"line {line_at(exc.pos)}: not valid JSON: {exc.msg}"
+        return _at_line(line_at(exc.pos)) + gettext("not valid JSON: {error}").format(error=exc.msg)
     if isinstance(exc, _TooManyDigits):
-        return f"an integer of {len(exc.digits.lstrip('-'))} digits; numbers have at most {limits.max_int_digits}"
+        return _too_many_digits(exc, limits)
     if isinstance(exc, RecursionError):
-        return f"nested more than {limits.max_depth} levels deep"
+        return _too_deep(limits)
     return str(exc)
 
 
@@ -461,8 +522,9 @@ def _line_items(
                 break
         nl = src.buf.find("\n", src.pos)
         if nl < 0 and len(src.buf) - src.pos > limits.max_item_bytes:
-            yield Item(line_no, index, problem=f"line {line_no} is longer than {limits.max_item_bytes:,} "
-                       "bytes; srpp stops reading here", fatal=True)  # fmt: skip
+            message = gettext("line {line} is longer than {limit} bytes; srpp stops reading here")
+            problem = message.format(line=line_no, limit=f"{limits.max_item_bytes:,}")
+            yield Item(line_no, index, problem=problem, fatal=True)
             return
         end = len(src.buf) if nl < 0 else nl
         text = src.buf[src.pos : end]
@@ -491,7 +553,7 @@ def _line_items(
 
 def _strip_line(message: str, line: int) -> str:
     """``line 5, column 3: not valid JSON`` -> ``column 3: not valid JSON`` for an item on line 5."""
-    prefix = f"line {line}"
+    prefix = gettext("line {line}").format(line=line)
     if message.startswith(prefix + ", "):
         return message[len(prefix) + 2 :]
     if message.startswith(prefix + ": "):
@@ -503,7 +565,8 @@ def _whole(src: _Stream, objects: bool, limits: Limits, line: int) -> Iterator[I
     while len(src.buf) - src.pos <= limits.max_bytes and src.more():
         pass
     if len(src.buf) - src.pos > limits.max_bytes:
-        yield Item(line, 0, problem=f"a document larger than {limits.max_bytes:,} bytes", fatal=True)
+        message = gettext("a document larger than {limit} bytes")
+        yield Item(line, 0, problem=message.format(limit=f"{limits.max_bytes:,}"), fatal=True)
         return
     text = src.buf[src.pos :]
     bad = _bad_byte(text, line)
