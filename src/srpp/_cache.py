@@ -26,20 +26,31 @@ class WeakCache(Generic[K, V]):
         compiled engines)."""
         self._values: weakref.WeakKeyDictionary[K, V] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
+        # the last key asked for and its value, both weakly: asked again for the same object,
+        # no hashing and no comparison of keys
+        self._last: tuple[weakref.ref[K], weakref.ref[V]] | None = None
 
     def __contains__(self, key: K) -> bool:
         return key in self._values
 
     def __call__(self, key: K) -> V:
+        last = self._last
+        if last is not None and last[0]() is key:
+            value = last[1]()
+            if value is not None:
+                return value
         try:
-            return self._values[key]
+            found = self._values[key]
         except KeyError:
+            with self._lock:
+                found = self._values.get(key)
+                if found is None:
+                    found = self._values[key] = self._make(key)
+        try:
+            self._last = (weakref.ref(key), weakref.ref(found))
+        except TypeError:  # a value that cannot be referred to weakly: no shortcut
             pass
-        with self._lock:
-            found = self._values.get(key)
-            if found is None:
-                found = self._values[key] = self._make(key)
-            return found
+        return found
 
 
 def remember(cache: MutableMapping[K, V], key: K, value: V, limit: int) -> None:

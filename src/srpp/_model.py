@@ -143,8 +143,8 @@ class RiskProfile:
 
     def items(self) -> Iterator[tuple[Tier, RiskLevel | None]]:
         """``(tier, level)`` for every tier, upstream first."""
-        for tier in Tier:
-            yield tier, self[tier]
+        return iter(((Tier.RAW_MATERIAL, self.raw_material), (Tier.COMPONENT, self.component),
+                     (Tier.ASSEMBLY, self.assembly)))  # fmt: skip
 
     @property
     def highest(self) -> RiskLevel | None:
@@ -168,7 +168,12 @@ class RiskProfile:
 
     def to_dict(self) -> dict[str, str | None]:
         """``{"raw_material": "very_high", ...}``, ``None`` for a tier not assessed."""
-        return {t.value: (lv.value if lv is not None else None) for t, lv in self.items()}
+        rm, co, asm = self.raw_material, self.component, self.assembly
+        return {
+            "raw_material": None if rm is None else rm._value_,
+            "component": None if co is None else co._value_,
+            "assembly": None if asm is None else asm._value_,
+        }
 
 
 def _higher(a: RiskLevel | None, b: RiskLevel | None) -> RiskLevel | None:
@@ -604,7 +609,10 @@ class Contract:
     @property
     def overridden(self) -> tuple[Tier, ...]:
         """The tiers where the buyer's assessment replaced DFØ's rating, upstream first."""
-        return tuple(t for t, level in self.risk_overrides.items() if level is not None)
+        o = self.risk_overrides
+        if o.raw_material is None and o.component is None and o.assembly is None:
+            return ()
+        return tuple(t for t, level in o.items() if level is not None)
 
     @functools.cached_property
     def all_products(self) -> tuple[Product, ...]:

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 from decimal import Decimal
+import weakref
 from typing import Any
 
 import importlib_resources
@@ -91,16 +92,10 @@ def provenance(rs: RuleSet, policy: Policy, contract: Contract) -> Provenance:
     the policy's exchange rate for the contract's currency, when it was the one used, is
     recorded with the policy's values (it changes the value in NOK, so the result).
     """
-    from . import __version__
-
+    global _last
     shipped = _shipped()
     own = tuple(
         p.id for p in contract.all_products if (s := shipped.get(p.id)) is not p and s != p
-    )
-    values = (
-        _policy_values(rs.digest, tuple((p.name, p.value) for p in rs.parameters), policy)
-        if policy.values
-        else ()
     )
     rates: tuple[tuple[str, Decimal], ...] = ()
     money = contract.value
@@ -109,4 +104,24 @@ def provenance(rs: RuleSet, policy: Policy, contract: Contract) -> Provenance:
         if rate is not None and money.exchange_rate == rate:  # the policy's rate was used
             rates = ((money.currency, rate),)
     date = contract.date or datetime.date.today()
-    return _made(__version__, rs.name, rs.digest, values, own, date, rates)
+    last = _last  # the common case: the rule set, policy, ... of the previous call
+    if last is not None and last[0]() is rs and last[1] is policy and last[2:5] == (own, date, rates):
+        return last[5]
+    from . import __version__
+
+    values = (
+        _policy_values(rs.digest, tuple((p.name, p.value) for p in rs.parameters), policy)
+        if policy.values
+        else ()
+    )
+    made = _made(__version__, rs.name, rs.digest, values, own, date, rates)
+    _last = (weakref.ref(rs), policy, own, date, rates, made)
+    return made
+
+
+_last: (
+    tuple[weakref.ref[RuleSet], Policy, tuple[str, ...], datetime.date, tuple[tuple[str, Decimal], ...], Provenance]
+    | None
+) = None
+"""The last provenance made, with the rule set (weakly: it may go), policy, products of one's
+own, date and exchange rate it was made for."""

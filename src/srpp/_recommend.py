@@ -20,10 +20,13 @@ from ._model import (
     Instrument,
     InstrumentType,
     Phase,
+    Product,
     Provenance,
     Recommendation,
     RiskLevel,
+    Step,
     Strength,
+    Template,
 )
 from ._words import level_word, strength_word, translator
 from ._catalogue import high_risk_notes
@@ -69,6 +72,7 @@ def _show(fact: Fact, value: Any, language: str = "en") -> str:
 
 
 _ORE = Decimal("0.01")
+_KEPT = (int, bool, str, RiskLevel)
 
 
 def _shower(fact: Fact, language: str = "en") -> Callable[[Any], str]:
@@ -79,14 +83,23 @@ def _shower(fact: Fact, language: str = "en") -> Callable[[Any], str]:
     after = after.replace("{fact}", gettext(fact.label, language))
     levels = {level._value_: level_word(level, language) for level in RiskLevel}
     money = fact.kind is FactKind.MONEY and language == "en"
+    known: dict[tuple[type, Any], str] = {}  # levels, numbers, choices: few, so kept
 
     def show(value: Any) -> str:
-        if money and type(value) is Decimal and value.is_finite():
-            # what format_money writes in English, without Babel's cost per call
-            kroner, ore = divmod(int(value.quantize(_ORE) * 100), 100)
-            return before + f"NOK {kroner:,}" + (f".{ore:02d}" if ore else "") + after
-        words = levels.get(value._value_) if type(value) is RiskLevel else None
-        return before + (words if words is not None else _show(fact, value, language)) + after
+        t = type(value)
+        if t is Decimal:
+            if money and value.is_finite():
+                # what format_money writes in English, without Babel's cost per call
+                kroner, ore = divmod(int(value.quantize(_ORE) * 100), 100)
+                return before + f"NOK {kroner:,}" + (f".{ore:02d}" if ore else "") + after
+            return before + _show(fact, value, language) + after
+        found = known.get((t, value))
+        if found is None:
+            words = levels.get(value._value_) if t is RiskLevel else None
+            found = before + (words if words is not None else _show(fact, value, language)) + after
+            if t in _KEPT:
+                remember(known, (t, value), found, 4096)
+        return found
 
     return show
 
@@ -169,6 +182,8 @@ class _Plan:
         self.fact_names = tuple(f.name for f in self.engine.facts)
         self.decisions: dict[tuple[Any, ...], _Decision] = {}
         self.shows = {f.name: _shower(f, language) for f in self.engine.facts}
+        # per instrument type: its steps, templates and notes in the language
+        self._parts: dict[str, tuple[tuple[Step, ...], tuple[Template, ...], tuple[str, ...]]] = {}
 
     def _fill(self, text: str) -> str:
         def value(m: re.Match[str]) -> str:
@@ -284,14 +299,18 @@ class _Plan:
         if decision is None:  # a new class, or values to check: the full path
             encoded, key = engine.encode_classify(values)
             decision = self.decisions.get(key) or self._decide(values, encoded, key)
-        cited = {name: show(values[name]) for name, show in decision.cited}
-        instruments = tuple(
-            Instrument(iid, phase, strength, rule, reason.format_map(cited), sources, attributes, rules)
-            if isinstance(reason, str) else reason
-            for iid, phase, strength, rule, reason, sources, attributes, rules in decision.instruments
-        )  # fmt: skip
-        if instruments:
-            instruments = self.complete(contract, instruments)
+        instruments: tuple[Instrument, ...] = ()
+        if decision.instruments:
+            products = contract.all_products
+            ready = decision.done.get(tuple(map(id, products)))
+            if ready is None:  # (an entry keeps its products alive: their ids are theirs)
+                ready = self.ready(decision, products)
+            cited = {name: show(values[name]) for name, show in decision.cited}
+            instruments = tuple(
+                Instrument(p[0], p[1], p[2], p[3], _fill(p[4], cited), p[5], p[6], p[7], p[8], p[9], p[10], p[11])
+                if type(p) is tuple else p
+                for p in ready[1]
+            )  # fmt: skip
         high_risk: bool | None = decision.high_risk
         priority: bool | None = decision.priority
         notes = decision.notes
@@ -309,30 +328,44 @@ class _Plan:
             priority=priority,
             instruments=instruments,
             notes=notes,
-            facts=tuple((name, values[name]) for name in self.fact_names),
+            facts=tuple(values.items()),  # in the order of fact_names
             fired=decision.fired,
             provenance=provenance,
             overridden=contract.overridden,
             language=self.language,
         )
 
-    def complete(self, contract: Contract, instruments: tuple[Instrument, ...]) -> tuple[Instrument, ...]:
-        """Each instrument with what the buyer needs to act on it (steps, templates, notes,
-        the labels for the categories bought) and, as sources of the risk behind it, the
-        category page of every product bought."""
-        products = contract.all_products
+    def ready(self, decision: _Decision, products: tuple[Product, ...]) -> _Ready:
+        """The instruments of a class for contracts buying ``products``: each finished, or,
+        where its reason cites the contract's figures, its fields with the reason's template.
+
+        Each instrument gets what the buyer needs to act on it (steps, templates, notes, the
+        labels for the categories bought) and, as sources of the risk behind it, the category
+        page of every product bought. Kept per class for the last products seen (by identity).
+        """
         pages = tuple(dict.fromkeys(p.source_url for p in products if p.source_url))
         categories = {p.category for p in products}
-        out = []
-        for i in instruments:
-            itype = self.types[i.id]
-            labels = tuple(x for x in itype.labels if categories.intersection(x.categories))
-            steps = tuple(attrs.evolve(x, when=self._(x.when), what=self._(x.what)) for x in itype.steps)
-            out.append(attrs.evolve(
-                i, sources=tuple(dict.fromkeys((*i.sources, *pages))), steps=steps,
-                templates=tuple(attrs.evolve(x, name=self._(x.name)) for x in itype.templates), labels=labels, notes=tuple(self._(n) for n in itype.notes),
-            ))  # fmt: skip
-        return tuple(out)
+        out: list[Instrument | tuple[Any, ...]] = []
+        for iid, phase, strength, rule, reason, sources, attributes, rules in decision.instruments:
+            parts = self._parts.get(iid)
+            if parts is None:  # the catalogue's words for the instrument, translated once
+                itype = self.types[iid]
+                parts = self._parts[iid] = (
+                    tuple(attrs.evolve(x, when=self._(x.when), what=self._(x.what)) for x in itype.steps),
+                    tuple(attrs.evolve(x, name=self._(x.name)) for x in itype.templates),
+                    tuple(self._(n) for n in itype.notes),
+                )
+            steps, templates, notes = parts
+            labels = tuple(x for x in self.types[iid].labels if categories.intersection(x.categories))
+            fields = (iid, phase, strength, rule, reason, tuple(dict.fromkeys((*sources, *pages))),
+                      attributes, rules, steps, templates, labels, notes)  # fmt: skip
+            if isinstance(reason, tuple):  # a template citing the contract's own figures
+                out.append(fields)
+            else:  # the same for every contract of the class buying these products
+                out.append(Instrument(*fields[:4], reason.reason, *fields[5:]))
+        ready = (products, tuple(out))
+        remember(decision.done, tuple(map(id, products)), ready, 64)
+        return ready
 
     def notes_for(
         self, contract: Contract, decision: _Decision, high_risk: bool | None, any_instrument: bool
@@ -407,7 +440,7 @@ class _Plan:
                 if other != decider and any(mine.get(n) == x for n, x in self.recommends[other][3] if x):
                     reason += " " + self.reason(other, out)
             slot: _Slot = (
-                iid, itype.phase, strengths[iid], self.rules[decider].id, _template(reason),
+                iid, itype.phase, strengths[iid], self.rules[decider].id, tuple(reason.split(_MARK)),
                 self.sources[decider],
                 tuple((a.name, a.choices[mine.get(a.name, 0)]) for a in itype.attributes),
                 tuple(self.rules[r].id for r in contributing[iid]),
@@ -471,18 +504,23 @@ _SRPP_READING = N_("srpp's reading")
 _MARK = "\x00"
 """Brackets a fact's name where a reason cites the fact's value (in a class's templates)."""
 
-# (id, phase, strength, rule, reason template or the Instrument itself, sources, attributes, rules)
-_Slot = tuple[str, Phase, Strength, str, "str | Instrument", tuple[str, ...],
+# (id, phase, strength, rule, reason template or the Instrument itself, sources, attributes,
+# rules); a template is the reason's text split at the facts it cites: text, fact, text, ...
+_Slot = tuple[str, Phase, Strength, str, "tuple[str, ...] | Instrument", tuple[str, ...],
               tuple[tuple[str, str], ...], tuple[str, ...]]  # fmt: skip
 
 
-def _template(reason: str) -> str:
-    """A reason with marked fact names as a :meth:`str.format_map` template."""
-    parts = reason.split(_MARK)
-    return "".join(
-        "{" + part + "}" if i % 2 else part.replace("{", "{{").replace("}", "}}")
-        for i, part in enumerate(parts)
-    )
+_Ready = tuple[tuple["Product", ...], tuple["Instrument | tuple[Any, ...]", ...]]
+"""The products an entry of :attr:`_Decision.done` is for, and per instrument either the
+finished :class:`Instrument` or its fields with a reason template at index 4."""
+
+
+def _fill(template: tuple[str, ...], cited: Mapping[str, str]) -> str:
+    """A reason from its template (text, fact, text, ...) with each fact's value in words."""
+    parts = list(template)
+    for i in range(1, len(parts), 2):
+        parts[i] = cited[parts[i]]
+    return "".join(parts)
 
 
 @attrs.frozen
@@ -496,6 +534,8 @@ class _Decision:
     absent: tuple[tuple[str, str], ...]  # (derived fact, its absent note) per fact not derived
     fired: tuple[str, ...]
     cited: tuple[tuple[str, Callable[[Any], str]], ...]  # (fact, its figure in words) per fact cited
+    # products bought (their ids as objects) -> the instruments ready for them (see _Plan.ready)
+    done: dict[tuple[int, ...], _Ready] = attrs.field(factory=dict, eq=False)
 
 
 _plans: dict[str, WeakCache[RuleSet, _Plan]] = {
@@ -511,10 +551,13 @@ def _with_policy(rs: RuleSet, policy: Policy) -> RuleSet:
     return rs.with_policy(policy)
 
 
+_NO_POLICY = Policy()
+
+
 def as_policy(policy: Policy | Mapping[str, Any] | None) -> Policy:
     """A :class:`Policy` from a policy, a mapping of parameter values, or ``None``."""
     if policy is None:
-        return Policy()
+        return _NO_POLICY
     if isinstance(policy, Policy):
         return policy
     if isinstance(policy, Mapping):
