@@ -125,3 +125,73 @@ def test_the_schema_and_from_dict_agree(doc: dict[str, Any]) -> None:
         assert VALIDATOR.is_valid(doc), (doc, list(VALIDATOR.iter_errors(doc))[:1])
     elif not _beyond_the_schema(doc):
         assert not VALIDATOR.is_valid(doc), doc
+
+
+def _full_path(doc: dict[str, Any]) -> Contract | list[srpp.Problem]:
+    """The contract of a document, or its problems, read the full way (cattrs), never the
+    plain shortcut."""
+    from srpp._readers import documents
+
+    plain = documents._PLAIN_KEYS
+    documents._PLAIN_KEYS = frozenset()
+    try:
+        return Contract.from_dict(doc)
+    except InvalidContractError as exc:
+        return list(exc.problems)
+    finally:
+        documents._PLAIN_KEYS = plain
+
+
+PLAIN_TRICKY: list[Any] = [
+    *TRICKY, 30_000_000.5, 0.0, 9_999_999_999_999, 10**13, "unknown", "low", ["laptops", "mobile-phones"],
+    {"raw_material": None}, {"raw_material": "high", "assembly": "low"}, {"raw_material": ["high"]},
+    {"amount": 5, "currency": "NOK", "exchange_rate": None}, {"amount": 5, "exchange_rate": 1},
+    {"amount": True}, {"amount": None}, {"amount": 1.5, "currency": None}, [["laptops"]], [{}],
+]  # fmt: skip
+
+
+@st.composite
+def plain_documents(draw: st.DrawFn) -> dict[str, Any]:
+    """Documents of the common shape (the plain shortcut's), with fields and value's fields
+    replaced by tricky values."""
+    doc: dict[str, Any] = json.loads(json.dumps(BASE))
+    fields = ["id", "title", "products", "value", "duration_months", "market_maturity",
+              "contains_conflict_minerals", "risk_overrides"]  # fmt: skip
+    for _ in range(draw(st.integers(0, 3))):
+        field = draw(st.sampled_from(fields))
+        if draw(st.booleans()):
+            doc.pop(field, None)
+        else:
+            doc[field] = draw(st.sampled_from(PLAIN_TRICKY))
+    if isinstance(doc.get("value"), dict) and draw(st.booleans()):
+        doc["value"] = dict(doc["value"], **{draw(st.sampled_from(VALUE_FIELDS)): draw(st.sampled_from(PLAIN_TRICKY))})
+    return doc
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(plain_documents(), documents()))
+def test_the_plain_shortcut_reads_what_the_full_path_reads(doc: dict[str, Any]) -> None:
+    """Contract.from_dict reads common documents without cattrs: it gives the contract the
+    full path gives, and for a document with any problem the full path's problems, each
+    naming its field."""
+    full = _full_path(doc)
+    try:
+        got: Contract | list[srpp.Problem] = Contract.from_dict(doc)
+    except InvalidContractError as exc:
+        got = list(exc.problems)
+    assert got == full, doc
+
+
+def test_common_documents_take_the_plain_shortcut() -> None:
+    """The shortcut is taken for the common shape (else the test above compares the full path
+    with itself), and refuses what it does not read itself."""
+    from srpp._catalogue import default_catalogue
+    from srpp._readers.documents import _plain_contract
+
+    cat = default_catalogue()
+    common = BASE | {"market_maturity": "high", "contains_conflict_minerals": False,
+                     "risk_overrides": {"assembly": "low"}, "value": {"amount": 30_000_000.5}}  # fmt: skip
+    assert _plain_contract(common, cat, ()) == _full_path(common)
+    for odd in ({"products": ["laptops", "laptops"]}, {"products": ["laptop"]}, {"value": {"amount": "12"}},
+                {"duration_months": True}, {"risk_overrides": None}, {"value": {"amount": 5, "currency": "EUR"}}):  # fmt: skip
+        assert _plain_contract(BASE | odd, cat, ()) is None, odd

@@ -43,9 +43,10 @@ class WeakCache(Generic[K, V]):
             found = self._values[key]
         except KeyError:
             with self._lock:
-                found = self._values.get(key)
-                if found is None:
-                    found = self._values[key] = self._make(key)
+                made = self._values.get(key)
+                if made is None:
+                    made = self._values[key] = self._make(key)
+                found = made
         try:
             self._last = (weakref.ref(key), weakref.ref(found))
         except TypeError:  # a value that cannot be referred to weakly: no shortcut

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import errno
 import io
+import itertools
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
@@ -26,6 +26,7 @@ from ._readers.source import Item, ReadError, items, open_binary
 from ._recommend import recommend
 from ._cpv import cpv, cpv_problem
 from ._portfolio import Portfolio
+from ._writers.jsonl import recommendation_line
 from ._writers.text import (
     cpv_text,
     cpv_to_dict,
@@ -92,16 +93,6 @@ def _input(args: argparse.Namespace, folder: str) -> tuple[str, IO[bytes]]:
         raise _BadInput([f"{args.file}: {exc.message}"]) from None
 
 
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def json_line(doc: Any) -> str:
-    """One JSON document on one line, UTF-8-safe and terminal-safe: C1 controls, bidi
-    overrides and lone surrogates are written as ``\\u`` escapes (json escapes C0 itself)."""
-    text = json.dumps(doc, ensure_ascii=False)
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
-
-
 class _Run:
     """Counts of one streamed run over the contracts of an input."""
 
@@ -120,6 +111,43 @@ def _recommendations(
     each bad item go to ``err`` at once, naming the source, the line and the field, and the
     run goes on with the next item.
     """
+    language = getattr(args, "lang", "en") or "en"
+    for item in _outcomes(args, folder, err, run):
+        if item.problem is not None:
+            _unreadable(run, err, item)
+            continue
+        rec = _recommend_one(item.doc, rules, policy, language)
+        if isinstance(rec, Recommendation):
+            yield rec
+        else:
+            _bad(run, err, item, rec)
+
+
+def _bad(run: _Run, err: IO[str], item: Item, problems: Sequence[str]) -> None:
+    """Report the problems of a bad contract, naming the source, its line and its id."""
+    run.bad += 1
+    where = f"{run.source}: {_label(item, item.doc)}"
+    for p in problems:
+        print(f"srpp: {where}: {p}", file=err)
+
+
+def _recommend_one(doc: Any, rules: RuleSet, policy: Policy, language: str) -> Recommendation | tuple[str, ...]:
+    """The recommendation of one contract document, or its problems."""
+    try:
+        return recommend(doc, rules=rules, policy=policy, language=language)
+    except SrppError as exc:  # this contract only; the run goes on
+        return tuple(str(p) for p in exc.problems) if isinstance(exc, _ProblemsError) else (str(exc),)
+
+
+def _unreadable(run: _Run, err: IO[str], item: Item) -> None:
+    """Report an item that could not be read (not JSON, not an object, ...), by its line."""
+    run.bad += 1
+    where = f"{run.source}: {_label(item, None)}" if item.line else run.source
+    print(f"srpp: {where}: {item.problem}", file=err)
+
+
+def _outcomes(args: argparse.Namespace, folder: str, err: IO[str], run: _Run) -> Iterator[Item]:
+    """The items of the input, counted, in order (with a progress count on a terminal)."""
     name, stream = _input(args, folder)
     run.source = name
     language = getattr(args, "lang", "en") or "en"
@@ -127,21 +155,7 @@ def _recommendations(
     try:
         for item in items(stream):
             run.total += 1
-            if item.problem is not None:
-                run.bad += 1
-                where = f"{name}: {_label(item, None)}" if item.line else name
-                print(f"srpp: {where}: {item.problem}", file=err)
-                continue
-            try:
-                rec = recommend(item.doc, rules=rules, policy=policy, language=language)
-            except SrppError as exc:  # this contract only; the run goes on
-                run.bad += 1
-                where = f"{name}: {_label(item, item.doc)}"
-                problems = exc.problems if isinstance(exc, _ProblemsError) else (str(exc),)
-                for p in problems:
-                    print(f"srpp: {where}: {p}", file=err)
-                continue
-            yield rec
+            yield item
             if show and run.total % 1000 == 0:
                 count = format_decimal(run.total, language)
                 err.write("\rsrpp: " + gettext("{count} contracts read").format(count=count))
@@ -153,6 +167,126 @@ def _recommendations(
             stream.close()
     if run.total == 0:
         raise _BadInput([f"{name}: " + gettext("no contracts in the input")])
+
+
+# Rendering many contracts on a process pool: after POOL_AFTER contracts of one input the
+# rest go in chunks to a ProcessPoolExecutor with a worker per core, and come back, rendered,
+# in input order. Measured on the benchmark's documents (docs/performance.md); below that,
+# starting the workers costs more than they save.
+POOL_AFTER = 20_000
+POOL_CHUNK = 500
+
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(fmt: str, rules: RuleSet, policy: Policy, language: str) -> None:
+    """A pool worker's set-up: what to render with, kept for every chunk it gets. Ctrl-C is
+    the main process's to handle (it stops the pool)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker.update(fmt=fmt, rules=rules, policy=policy, language=language)
+
+
+def _render(rec: Recommendation, fmt: str, language: str) -> str:
+    """One recommendation as ``srpp recommend`` writes it (text and Markdown without the blank
+    line between two)."""
+    if fmt == "json":
+        return recommendation_line(rec)  # json_line(rec.to_dict()), its shared parts kept
+    text: str = recommendation_text(rec, fmt == "markdown", language)
+    return text
+
+
+def _render_chunk(docs: list[Any]) -> list[str | tuple[str, ...]]:
+    """A pool task: each document rendered, or its problems."""
+    fmt, rules, policy, language = _worker["fmt"], _worker["rules"], _worker["policy"], _worker["language"]
+    out: list[str | tuple[str, ...]] = []
+    for doc in docs:
+        rec = _recommend_one(doc, rules, policy, language)
+        out.append(_render(rec, fmt, language) if isinstance(rec, Recommendation) else rec)
+    return out
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _rendered(
+    args: argparse.Namespace, err: IO[str], run: _Run, rules: RuleSet, policy: Policy, fmt: str
+) -> Iterator[tuple[str, bool]]:
+    """Each valid contract rendered in ``fmt`` (json, text, markdown), in input order, with
+    whether to flush after it; bad contracts reported to ``err`` as by :func:`_recommendations`.
+
+    The first :data:`POOL_AFTER` contracts are evaluated here, one at a time; the rest of a
+    larger input on a process pool when the machine has more than one core.
+    """
+    language = getattr(args, "lang", "en") or "en"
+    it = _outcomes(args, "examples", err, run)
+    here = it if _cores() < 2 or not _can_fork() else itertools.islice(it, POOL_AFTER)
+    for item in here:
+        if item.problem is not None:
+            _unreadable(run, err, item)
+            continue
+        rec = _recommend_one(item.doc, rules, policy, language)
+        if isinstance(rec, Recommendation):
+            yield _render(rec, fmt, language), True
+        else:
+            _bad(run, err, item, rec)
+    if here is not it:
+        yield from _pooled(it, run, err, _cores(), (fmt, rules, policy, language))
+
+
+def _can_fork() -> bool:
+    """Whether pool workers can be forked from this process safely: on Linux, with no other
+    thread that could hold a lock at the fork. (Workers started afresh would import the main
+    module again, which runs a script that calls srpp's main() without a ``__main__`` guard
+    once more; forked ones do not, and share the compiled rule set.)"""
+    import multiprocessing
+    import threading
+
+    return (sys.platform == "linux" and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())  # fmt: skip
+
+
+def _pooled(
+    it: Iterator[Item], run: _Run, err: IO[str], workers: int, setup: tuple[Any, ...]
+) -> Iterator[tuple[str, bool]]:
+    """The rest of the input on a pool of ``workers`` processes, a bounded number of chunks in
+    flight (memory stays flat), results in input order."""
+    import collections
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=setup)  # fmt: skip
+    pending: collections.deque[tuple[list[Item], Future[list[str | tuple[str, ...]]]]] = collections.deque()
+    try:
+        while True:
+            while len(pending) < 2 * workers:
+                chunk = list(itertools.islice(it, POOL_CHUNK))
+                if not chunk:
+                    break
+                docs = [item.doc for item in chunk if item.problem is None]
+                pending.append((chunk, pool.submit(_render_chunk, docs)))
+            if not pending:
+                break
+            chunk, future = pending.popleft()
+            results = iter(future.result())
+            last = len(chunk) - 1
+            for n, item in enumerate(chunk):  # problems too in input order, as without a pool
+                if item.problem is not None:
+                    _unreadable(run, err, item)
+                    continue
+                result = next(results)
+                if isinstance(result, str):
+                    yield result, n == last
+                else:
+                    _bad(run, err, item, result)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _load(args: argparse.Namespace) -> tuple[RuleSet, Policy]:
@@ -239,19 +373,17 @@ def cmd_recommend(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     rules, policy = _load(args)
     run = _Run("")
-    results = _recommendations(args, "examples", err, run, rules, policy)
     if args.format == "html":  # one page for all of them
         from ._writers.html import recommendation_html
 
+        results = _recommendations(args, "examples", err, run, rules, policy)
         out.write(recommendation_html(list(results), language=args.lang))
         return _done(run.bad, run.total, run.source, err)
     first = True
-    for rec in results:
-        if args.format == "json":
-            out.write(json_line(rec.to_dict()))
-        else:
-            out.write(("" if first else "\n") + recommendation_text(rec, args.format == "markdown", args.lang))
-        out.flush()  # each result as soon as it is known
+    for text, flush in _rendered(args, err, run, rules, policy, args.format):
+        out.write(text if first or args.format == "json" else "\n" + text)
+        if flush:
+            out.flush()  # each result as soon as it is known (a chunk's at once on a pool)
         first = False
     return _done(run.bad, run.total, run.source, err)
 

@@ -549,6 +549,8 @@ class Contract:
     date: datetime.date | None = attrs.field(default=None, validator=_check_date)
 
     def __attrs_post_init__(self) -> None:
+        if self.duration_days is None and self.start_date is None and self.end_date is None and self.products:
+            return  # the common case: nothing to check or compute
         problems = []
         if not self.products and not self.cpv:
             problems.append(

@@ -19,6 +19,7 @@ from ._model import (
     Contract,
     Instrument,
     InstrumentType,
+    Label,
     Phase,
     Product,
     Provenance,
@@ -73,6 +74,8 @@ def _show(fact: Fact, value: Any, language: str = "en") -> str:
 
 _ORE = Decimal("0.01")
 _KEPT = (int, bool, str, RiskLevel)
+_LIMIT = 1 << 13
+"""Entries of each cache of a plan that depends on the products bought."""
 
 
 def _shower(fact: Fact, language: str = "en") -> Callable[[Any], str]:
@@ -184,6 +187,9 @@ class _Plan:
         self.shows = {f.name: _shower(f, language) for f in self.engine.facts}
         # per instrument type: its steps, templates and notes in the language
         self._parts: dict[str, tuple[tuple[Step, ...], tuple[Template, ...], tuple[str, ...]]] = {}
+        self._where: dict[tuple[int, ...], tuple[tuple[Product, ...], _Where]] = {}
+        self._labels: dict[tuple[str, frozenset[str]], tuple[Label, ...]] = {}
+        self._merged: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}
 
     def _fill(self, text: str) -> str:
         def value(m: re.Match[str]) -> str:
@@ -301,15 +307,15 @@ class _Plan:
             decision = self.decisions.get(key) or self._decide(values, encoded, key)
         instruments: tuple[Instrument, ...] = ()
         if decision.instruments:
-            products = contract.all_products
-            ready = decision.done.get(tuple(map(id, products)))
-            if ready is None:  # (an entry keeps its products alive: their ids are theirs)
-                ready = self.ready(decision, products)
+            where = self.where(contract.all_products)
+            ready = decision.done.get(where)
+            if ready is None:
+                ready = self.ready(decision, where)
             cited = {name: show(values[name]) for name, show in decision.cited}
             instruments = tuple(
+                p if isinstance(p, Instrument) else
                 Instrument(p[0], p[1], p[2], p[3], _fill(p[4], cited), p[5], p[6], p[7], p[8], p[9], p[10], p[11])
-                if type(p) is tuple else p
-                for p in ready[1]
+                for p in ready
             )  # fmt: skip
         high_risk: bool | None = decision.high_risk
         priority: bool | None = decision.priority
@@ -335,17 +341,29 @@ class _Plan:
             language=self.language,
         )
 
-    def ready(self, decision: _Decision, products: tuple[Product, ...]) -> _Ready:
-        """The instruments of a class for contracts buying ``products``: each finished, or,
-        where its reason cites the contract's figures, its fields with the reason's template.
+    def where(self, products: tuple[Product, ...]) -> _Where:
+        """What the instruments take from the products bought: the category page of each (as
+        sources of the risk behind every instrument) and their categories (for the labels)."""
+        ids = tuple(map(id, products))
+        found = self._where.get(ids)
+        if found is not None:  # an entry keeps its products alive: their ids are theirs
+            return found[1]
+        pages = tuple(dict.fromkeys(p.source_url for p in products if p.source_url))
+        where = (pages, frozenset(p.category for p in products))
+        remember(self._where, ids, (products, where), _LIMIT)
+        return where
+
+    def ready(self, decision: _Decision, where: _Where) -> tuple[Instrument | _Prepared, ...]:
+        """The instruments of a class for contracts whose products are ``where``: each
+        finished, or, where its reason cites the contract's figures, its fields with the
+        reason's template, for :meth:`recommend` to finish.
 
         Each instrument gets what the buyer needs to act on it (steps, templates, notes, the
         labels for the categories bought) and, as sources of the risk behind it, the category
-        page of every product bought. Kept per class for the last products seen (by identity).
+        page of every product bought. Kept per class for the last few ``where``.
         """
-        pages = tuple(dict.fromkeys(p.source_url for p in products if p.source_url))
-        categories = {p.category for p in products}
-        out: list[Instrument | tuple[Any, ...]] = []
+        pages, categories = where
+        out: list[Instrument | _Prepared] = []
         for iid, phase, strength, rule, reason, sources, attributes, rules in decision.instruments:
             parts = self._parts.get(iid)
             if parts is None:  # the catalogue's words for the instrument, translated once
@@ -356,15 +374,23 @@ class _Plan:
                     tuple(self._(n) for n in itype.notes),
                 )
             steps, templates, notes = parts
-            labels = tuple(x for x in self.types[iid].labels if categories.intersection(x.categories))
-            fields = (iid, phase, strength, rule, reason, tuple(dict.fromkeys((*sources, *pages))),
-                      attributes, rules, steps, templates, labels, notes)  # fmt: skip
-            if isinstance(reason, tuple):  # a template citing the contract's own figures
-                out.append(fields)
-            else:  # the same for every contract of the class buying these products
-                out.append(Instrument(*fields[:4], reason.reason, *fields[5:]))
-        ready = (products, tuple(out))
-        remember(decision.done, tuple(map(id, products)), ready, 64)
+            # one object per distinct value (writers keep what they made of an object)
+            labels = self._labels.get((iid, categories))
+            if labels is None:
+                labels = tuple(x for x in self.types[iid].labels if categories.intersection(x.categories))
+                remember(self._labels, (iid, categories), labels, _LIMIT)
+            merged = self._merged.get((sources, pages))
+            if merged is None:
+                merged = tuple(dict.fromkeys((*sources, *pages)))
+                remember(self._merged, (sources, pages), merged, _LIMIT)
+            if isinstance(reason, Instrument):  # the same for every contract of the class
+                out.append(Instrument(iid, phase, strength, rule, reason.reason, merged, attributes, rules,
+                                      steps, templates, labels, notes))  # fmt: skip
+            else:  # a template citing the contract's own figures
+                out.append((iid, phase, strength, rule, reason, merged, attributes, rules, steps, templates,
+                            labels, notes))  # fmt: skip
+        ready = tuple(out)
+        remember(decision.done, where, ready, 64)
         return ready
 
     def notes_for(
@@ -510,9 +536,11 @@ _Slot = tuple[str, Phase, Strength, str, "tuple[str, ...] | Instrument", tuple[s
               tuple[tuple[str, str], ...], tuple[str, ...]]  # fmt: skip
 
 
-_Ready = tuple[tuple["Product", ...], tuple["Instrument | tuple[Any, ...]", ...]]
-"""The products an entry of :attr:`_Decision.done` is for, and per instrument either the
-finished :class:`Instrument` or its fields with a reason template at index 4."""
+_Where = tuple[tuple[str, ...], frozenset[str]]
+"""What instruments take from the products bought: their category pages and categories."""
+_Prepared = tuple[str, Phase, Strength, str, tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...],
+                  tuple[str, ...], tuple[Step, ...], tuple[Template, ...], tuple[Label, ...], tuple[str, ...]]  # fmt: skip
+"""An instrument's fields, with at index 4 its reason's template (text, fact, text, ...)."""
 
 
 def _fill(template: tuple[str, ...], cited: Mapping[str, str]) -> str:
@@ -534,8 +562,8 @@ class _Decision:
     absent: tuple[tuple[str, str], ...]  # (derived fact, its absent note) per fact not derived
     fired: tuple[str, ...]
     cited: tuple[tuple[str, Callable[[Any], str]], ...]  # (fact, its figure in words) per fact cited
-    # products bought (their ids as objects) -> the instruments ready for them (see _Plan.ready)
-    done: dict[tuple[int, ...], _Ready] = attrs.field(factory=dict, eq=False)
+    # the category pages and categories of the products -> the instruments ready for them
+    done: dict[_Where, tuple[Instrument | _Prepared, ...]] = attrs.field(factory=dict, eq=False)
 
 
 _plans: dict[str, WeakCache[RuleSet, _Plan]] = {

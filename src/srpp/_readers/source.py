@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import functools
 import json
 import os
 import re
@@ -128,6 +129,7 @@ class _TooManyDigits(ValueError):
         self.digits = digits
 
 
+@functools.lru_cache(maxsize=8)
 def _decoder(limits: Limits) -> json.JSONDecoder:
     def parse_int(text: str) -> int:
         if len(text.lstrip("-")) > limits.max_int_digits:
@@ -202,7 +204,8 @@ def _parse(text: str, limits: Limits, first_line: int = 1) -> Any:
         raise ReadError(_at_line(first_line) + _too_deep(limits)) from None
     except ValueError as exc:
         raise ReadError(_at_line(first_line) + str(exc)) from None
-    if not _depth(doc, limits.max_depth):
+    # a document cannot nest deeper than it has brackets: counting them is cheap
+    if text.count("{") + text.count("[") > limits.max_depth and not _depth(doc, limits.max_depth):
         raise ReadError(_at_line(first_line) + _too_deep(limits))
     return doc
 
@@ -411,8 +414,9 @@ def _bad_byte(text: str, line: int) -> str | None:
     return _not_utf8(_at_line(line + where - 1, col), ord(found.group()) - 0xDC00)
 
 
-def _check(doc: Any, line: int, index: int, objects: bool, limits: Limits) -> Item:
-    if not _depth(doc, limits.max_depth):
+def _check(doc: Any, line: int, index: int, objects: bool, limits: Limits, shallow: bool = False) -> Item:
+    """An item of a parsed document; ``shallow``: its depth is already checked."""
+    if not shallow and not _depth(doc, limits.max_depth):
         return Item(line, index, problem=_too_deep(limits))
     if objects and not isinstance(doc, dict):
         kinds = {str: N_("a string"), bool: N_("a boolean"), list: N_("a list"), int: N_("a number"),
@@ -428,7 +432,7 @@ def _line_item(text: str, line: int, index: int, objects: bool, limits: Limits) 
         doc = _parse(text, limits, line)
     except ReadError as exc:
         return Item(line, index, problem=_strip_line(exc.message, line))
-    return _check(doc, line, index, objects, limits)
+    return _check(doc, line, index, objects, limits, shallow=True)
 
 
 def _list_items(src: _Stream, objects: bool, limits: Limits) -> Iterator[Item]:
