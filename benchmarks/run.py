@@ -71,12 +71,14 @@ def summary(name: str, secs: list[float]) -> float:
     return med
 
 
-_HIGH = srpp.RiskLevel.HIGH.rank
+_HIGH = srpp.RiskLevel.MEDIUM_HIGH.rank  # high_risk_level
+_PARTICULAR = srpp.RiskLevel.VERY_HIGH.rank  # particular_risk_level
+_MINERALS = srpp.RiskLevel.HIGH.rank  # conflict_minerals_level
 
 
 def floor(c: srpp.Contract) -> tuple[Any, ...]:
-    """The default rules written out by hand in plain Python, on a Contract: what a
-    programmer would write without a rules engine. Returns high-risk, priority, the
+    """The default rules (policy v2) written out by hand in plain Python, on a Contract: what
+    a programmer would write without a rules engine. Returns high-risk, priority, the
     instruments with strength and form, and the rules that fired (checked against srpp on
     the benchmark's contracts before timing)."""
     risk = c.risk
@@ -87,9 +89,13 @@ def floor(c: srpp.Contract) -> tuple[Any, ...]:
     if inside:
         fired.append("procurement-act")
     rm, co, asm = risk.raw_material, risk.component, risk.assembly
-    high = any(t is not None and t.rank >= _HIGH for t in (rm, co, asm))
+    ranks = [t.rank for t in (rm, co, asm) if t is not None]
+    high = any(r >= _HIGH for r in ranks)
     if high:
         fired.append("high-risk")
+    particular = any(r >= _PARTICULAR for r in ranks)
+    if particular:
+        fired.append("particular-risk")
     prio = (value is not None and value >= 1_300_000) or (months is not None and months >= 24)
     if prio:
         fired.append("priority")
@@ -98,28 +104,30 @@ def floor(c: srpp.Contract) -> tuple[Any, ...]:
         fired.append("mature-market")
     out = {}
     if inside and high:
-        fired += ["market-dialogue", "contract-clauses"]
-        out["market-dialogue"] = ("should", None)
-        clauses = "consider"
+        fired.append("market-dialogue")
+        dialogue = "consider"
         if prio:
-            fired.append("contract-clauses-priority")
-            clauses = "should"
-        out["contract-clauses"] = (clauses, None)
-        if clauses == "should" and mature:
+            fired.append("market-dialogue-priority")
+            dialogue = "should"
+        out["market-dialogue"] = (dialogue, None)
+        fired.append("contract-clauses")
+        out["contract-clauses"] = ("should", None)
+        if mature:
             fired.append("selection-criterion")
-            out["selection-criterion"] = ("consider", None)
-        if c.conflict_minerals and rm is not None and rm.rank >= _HIGH:
+            selection = "consider"
+            if particular and prio:
+                fired.append("selection-criterion-particular-risk")
+                selection = "should"
+            out["selection-criterion"] = (selection, None)
+        if c.conflict_minerals and rm is not None and rm.rank >= _MINERALS:
             fired.append("conflict-minerals-clause")
             out["conflict-minerals-clause"] = ("consider", None)
-        fired.append("self-assessment")
-        strength, form = "consider", "simplified"
-        if clauses == "should":
-            fired.append("self-assessment-priority")
-            strength = "should"
+        fired += ["self-assessment", "self-assessment-should"]
+        form = "simplified"
         if value is not None and value > 50_000_000:
             fired.append("self-assessment-full-form")
             form = "full"
-        out["self-assessment"] = (strength, form)
+        out["self-assessment"] = ("should", form)
     return high, prio, out, fired
 
 
@@ -164,24 +172,34 @@ def cli_case(n: int, tmp: Path) -> None:
         for start in range(0, n, 100_000):
             for doc in documents(min(100_000, n - start), seed=start):
                 fh.write(json.dumps(doc) + "\n")
-    cli = ("import sys\nfrom srpp._cli import main\n"
+    cli = ("import resource, sys\nfrom srpp._cli import main\n"
            "status = main(['recommend', sys.argv[1], '--format', 'json'], open('/dev/null', 'w'), sys.stderr)\n"
+           "me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+           "print(me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime, kids.ru_maxrss)\n"
            f"{_PEAK}\n")  # fmt: skip
-    plain = ("import json, sys\nout = open('/dev/null', 'w')\n"
+    plain = ("import json, resource, sys\nout = open('/dev/null', 'w')\n"
              "for line in open(sys.argv[1], encoding='utf-8'):\n"
              "    out.write(json.dumps(json.loads(line)) + '\\n')\n"
+             "me = resource.getrusage(resource.RUSAGE_SELF)\n"
+             "print(me.ru_utime + me.ru_stime, 0, 0)\n"
              f"{_PEAK}\n")  # fmt: skip
     t_cli, out_cli = _child(cli, str(path))
     t_json, out_json = _child(plain, str(path))
-    peak_cli, peak_json = int(out_cli.split()[-1]) / 1024, int(out_json.split()[-1]) / 1024
+    cpu_cli, cpu_workers, peak_workers, peak_cli = (float(x) for x in out_cli.split()[-4:])
+    cpu_json, _, _, peak_json = (float(x) for x in out_json.split()[-4:])
+    peak_cli, peak_json, peak_workers = peak_cli / 1024, peak_json / 1024, peak_workers / 1024
     ratio = t_cli / t_json
+    per_core = t_cli * (len(os.sched_getaffinity(0)) if cpu_workers else 1) / t_json
+    cpu_ratio = (cpu_cli + cpu_workers) / cpu_json
     print(f"\nCLI on {n:,} JSON Lines documents (--format json), each in its own process:")
-    print(f"srpp recommend           {t_cli:7.1f} s   {n / t_cli:9,.0f} contracts/s   peak RSS {peak_cli:7.1f} MB")
-    print(f"json.loads + json.dumps  {t_json:7.1f} s   {n / t_json:9,.0f} lines/s       peak RSS {peak_json:7.1f} MB")
-    print(f"CLI / json floor: {ratio:.1f}x (target at most 10x: {'met' if ratio <= 10 else 'missed'}); "
+    print(f"srpp recommend           {t_cli:7.1f} s   {n / t_cli:9,.0f} contracts/s   peak RSS {peak_cli:7.1f} MB"
+          f" (each pool worker at most {peak_workers:.1f} MB); CPU {cpu_cli:.1f} s here + {cpu_workers:.1f} s in workers")
+    print(f"json.loads + json.dumps  {t_json:7.1f} s   {n / t_json:9,.0f} lines/s       peak RSS {peak_json:7.1f} MB; CPU {cpu_json:.1f} s")
+    print(f"CLI / json floor: {ratio:.1f}x in time, {per_core:.1f}x per core used (time x cores), {cpu_ratio:.1f}x in CPU time "
+          f"(target at most 10x per core: {'met' if per_core <= 10 else 'missed'}); "
           f"time target 60 s for 1,000,000: {'met' if t_cli * 1_000_000 / n <= 60 else 'missed'} "
           f"(scaled {t_cli * 1_000_000 / n:.0f} s); memory target 200 MB: "
-          f"{'met' if peak_cli < 200 else 'missed'}")  # fmt: skip
+          f"{'met' if peak_cli < 200 and peak_workers < 200 else 'missed'}")  # fmt: skip
 
 
 def table_case(n: int, tmp: Path) -> None:
@@ -285,8 +303,15 @@ def main() -> None:
     rs = default_rules()
     engine = _plan(rs).engine
     encoded = [engine.encode({f.name: f.extract(c) for f in engine.facts}) for c in cs]
-    wrong = sum(set(floor(c)[3]) != set(srpp.recommend(c).fired) for c in cs)
-    print(f"hand-written floor agrees with srpp on {len(cs) - wrong:,} of {len(cs):,} contracts")
+    def agrees(c: srpp.Contract) -> bool:
+        high, prio, out, fired = floor(c)
+        r = srpp.recommend(c)
+        got = {i.id: (i.strength.value, dict(i.attributes).get("form")) for i in r.instruments}
+        return (high, prio, out, set(fired)) == (r.high_risk, r.priority, got, set(r.fired))
+
+    wrong = sum(not agrees(c) for c in cs)
+    print(f"hand-written floor agrees with srpp (rules fired, high-risk, priority, instruments with "
+          f"strength and form) on {len(cs) - wrong:,} of {len(cs):,} contracts")  # fmt: skip
 
     print(f"\n{args.contracts:,} distinct contracts, default rule set, {args.rounds} rounds, interleaved:")
     times = timed({
@@ -311,6 +336,7 @@ def main() -> None:
             table_case(args.rows, Path(tmp))
     if args.notices:
         screen_folder_case(args.notices)
+    print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

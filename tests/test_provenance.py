@@ -139,3 +139,12 @@ class TestExchangeRates:
             assert code == 0 and shown in out, (fmt, lang, err)
             assert "the rule set's own values" not in out
         assert "policy.exchange_rates.EUR" in out
+
+
+def test_the_day_asked_once_a_day_is_the_systems_day() -> None:
+    """srpp asks the system for the local date once per day (it is slow); it is the same day."""
+    import datetime
+
+    from srpp._provenance import today
+
+    assert today() == datetime.date.today() and today() is today()

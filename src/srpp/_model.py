@@ -258,6 +258,7 @@ def _optional_decimal(value: Decimal | int | float | str | None) -> Decimal | No
 
 
 _TIER_NAMES = tuple(t.value for t in Tier)
+_LEVEL_RANK = {level: i for i, level in enumerate(RiskLevel)}
 _ORE = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 13
 """Amounts (and values in NOK) are below this: the engine compares whole øre as 64-bit ints."""
@@ -630,13 +631,17 @@ class Contract:
     @functools.cached_property
     def risk(self) -> RiskProfile:
         """Risk per tier: the highest of the products, then the buyer's overrides."""
+        products = self.all_products
+        o = self.risk_overrides
+        if len(products) == 1 and o.raw_material is None and o.component is None and o.assembly is None:
+            return products[0].risk  # (the product's own profile: equal, and frozen)
         levels = []
         for tier in _TIER_NAMES:
-            level = getattr(self.risk_overrides, tier)
+            level = getattr(o, tier)
             if level is None:
-                for product in self.all_products:
+                for product in products:
                     mine = getattr(product.risk, tier)
-                    if mine is not None and (level is None or mine.rank > level.rank):
+                    if mine is not None and (level is None or _LEVEL_RANK[mine] > _LEVEL_RANK[level]):
                         level = mine
             levels.append(level)
         return RiskProfile(*levels)

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 from decimal import Decimal
+import time
 import weakref
 from typing import Any
 
@@ -84,6 +85,23 @@ def _shipped() -> dict[str, Any]:
     return {p.id: p for p in default_catalogue().products}
 
 
+_day: tuple[float, float, datetime.date] = (0.0, 0.0, datetime.date.min)
+
+
+def today() -> datetime.date:
+    """``datetime.date.today()``, asked of the system once a day: the day is known from its
+    local midnight to the next (asking for the local date is slow, and asked per contract)."""
+    global _day
+    start, end, day = _day
+    if start <= time.time() < end:
+        return day
+    day = datetime.date.today()
+    start = datetime.datetime.combine(day, datetime.time()).timestamp()
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()).timestamp()
+    _day = (start, end, day)
+    return day
+
+
 def provenance(rs: RuleSet, policy: Policy, contract: Contract) -> Provenance:
     """The provenance of the recommendation of ``contract`` by ``rs`` under ``policy``.
 
@@ -103,7 +121,7 @@ def provenance(rs: RuleSet, policy: Policy, contract: Contract) -> Provenance:
         rate = dict(policy.exchange_rates).get(money.currency)
         if rate is not None and money.exchange_rate == rate:  # the policy's rate was used
             rates = ((money.currency, rate),)
-    date = contract.date or datetime.date.today()
+    date = contract.date or today()
     last = _last  # the common case: the rule set, policy, ... of the previous call
     if last is not None and last[0]() is rs and last[1] is policy and last[2:5] == (own, date, rates):
         return last[5]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import functools
 import operator
 import re
@@ -13,7 +12,7 @@ from typing import Any
 import attrs
 
 from ._cache import WeakCache, remember
-from ._provenance import provenance
+from ._provenance import provenance, today
 from ._i18n import LANGUAGES, N_, format_decimal, format_money, gettext, resolve_language, speaking, yes_no
 from ._model import (
     Contract,
@@ -646,5 +645,5 @@ def recommend(
             f"contract must be a srpp.Contract or a contract document, got {type(contract).__name__}"
         )
     if rs.scheduled:  # parameters that change by date: read for the contract's date
-        rs = rs.on(contract.date or datetime.date.today())
+        rs = rs.on(contract.date or today())
     return _plans[language](rs).recommend(contract, provenance(given, pol, contract))

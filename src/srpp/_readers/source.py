@@ -406,6 +406,8 @@ _UNDECODED = re.compile("[\udc80-\udcff]")
 
 def _bad_byte(text: str, line: int) -> str | None:
     """Where ``text`` (decoded with surrogateescape) held a byte that is not UTF-8."""
+    if text.isascii():  # (a quick test in C for the common case)
+        return None
     found = _UNDECODED.search(text)
     if found is None:
         return None
