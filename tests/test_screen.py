@@ -179,3 +179,45 @@ def test_a_missing_rate_for_a_notice_says_to_give_it_by_the_policy() -> None:
     assert "value.exchange_rate" not in row.error
     assert "exchange_rates table of a policy" in row.error and "--policy FILE" in row.error
     assert "policy={'exchange_rates': {'EUR': ...}}" in row.error
+
+
+class TestAcrossFiles:
+    TENDER = {"ocid": "ocds-x-9", "id": "1", "date": "2026-01-05", "tag": ["tender"],
+              "tender": {"title": "Laptops", "contractPeriod": {"durationInDays": 1095},
+                         "items": [{"id": "1", "classification": {"scheme": "CPV", "id": "30213100"}}]}}  # fmt: skip
+    AWARD = {"ocid": "ocds-x-9", "id": "2", "date": "2026-03-01", "tag": ["award"],
+             "awards": [{"id": "a1", "status": "active", "value": {"amount": 4000000, "currency": "NOK"}}]}  # fmt: skip
+
+    def test_releases_of_one_ocid_in_several_files_are_one_notice(self, tmp_path: Path) -> None:
+        """The tender release in one file and the award release in another are compiled
+        (ocdsmerge) into one notice, reported with the first file, naming the other."""
+        (tmp_path / "a.json").write_text(json.dumps(self.TENDER))
+        (tmp_path / "b.json").write_text(json.dumps({"releases": [self.AWARD]}))
+        rows = list(srpp.screen([tmp_path]))
+        assert len(rows) == 1 and rows[0].ok, [r.error for r in rows]
+        (row,) = rows
+        assert row.notice is not None
+        assert row.notice.source == str(tmp_path / "a.json")
+        assert row.notice.to_dict()["merged_from"] == [str(tmp_path / "b.json")]
+        doc = row.notice.document
+        assert doc["title"] == "Laptops" and doc["value"] == {"amount": 4000000, "currency": "NOK"}
+        assert row.notice.kind == "award" and row.notice.id == "2"
+
+    def test_a_process_in_one_file_is_read_as_before(self, tmp_path: Path) -> None:
+        """Other processes of the same files are untouched; no merged_from."""
+        other = {**self.TENDER, "ocid": "ocds-x-10"}
+        (tmp_path / "a.json").write_text(json.dumps({"releases": [self.TENDER, other]}))
+        (tmp_path / "b.jsonl").write_text(json.dumps(self.AWARD) + "\n")
+        rows = list(srpp.screen([tmp_path / "a.json", tmp_path / "b.jsonl"]))
+        assert [(r.notice.document["id"], r.source) for r in rows if r.notice] == [
+            ("ocds-x-9", f"{tmp_path / 'a.json'}#1"), ("ocds-x-10", f"{tmp_path / 'a.json'}#2")]
+        assert "merged_from" not in rows[1].notice_dict()
+
+
+def test_a_bad_policy_is_refused_before_any_notice() -> None:
+    """srpp.screen(policy={"exchange_rates": {"NOK": 2}}) raises once, naming
+    exchange_rates.NOK, instead of an error row per notice."""
+    with pytest.raises(srpp.InvalidPolicyError, match=r"exchange_rates\.NOK"):
+        next(iter(srpp.screen([HERE], policy={"exchange_rates": {"NOK": 2}})))
+    with pytest.raises(srpp.InvalidPolicyError, match=r"parameters\.priority_valu"):
+        next(iter(srpp.screen([HERE], policy={"priority_valu": 5})))

@@ -2,6 +2,9 @@
 
 Files and folders are read one file at a time and each row is yielded as soon as its
 notice is judged, so a folder of any size screens in memory bounded by its largest file.
+When several files are screened, a first pass over the OCDS files finds the ``ocid`` s whose
+releases are spread over more than one file; those releases (only those) are gathered and
+compiled into one notice per process, reported with the first file it appears in.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -18,6 +21,9 @@ from ._errors import InvalidNoticeError, Problem, _ProblemsError
 from ._model import Recommendation
 from ._readers.notices import Notice, notice_error, read_bytes, read_notices
 from .rules._model import Policy, RuleSet
+
+if TYPE_CHECKING:
+    from ._readers.ocds import SharedReleases
 
 __all__ = ["NOTICE_SUFFIXES", "ScreenRow", "screen"]
 
@@ -83,18 +89,69 @@ def _files(path: str) -> Iterator[str]:
                 yield os.path.join(top, name)
 
 
-def _sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, bytes | InvalidNoticeError]]:
+def _listed(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, bool]]:
+    """Every file to read, in order, and whether it was named (not found in a folder): the
+    files named, the notice files of the folders named, ``-`` for standard input (and names
+    that do not exist, reported when read)."""
     for raw in paths:
         path = os.fspath(raw)
-        if path == "-":
-            yield "<stdin>", _read("-")
-        elif os.path.isdir(path):
-            for file in _files(path):
-                yield file, _read(file)
-        elif not os.path.exists(path):
-            yield path, notice_error(path, "no such file or folder")
+        if path != "-" and os.path.isdir(path):
+            yield from ((file, False) for file in _files(path))
         else:
-            yield path, _read(path)
+            yield path, True
+
+
+def _load(
+    file: tuple[str, bool], stdin: dict[str, bytes | InvalidNoticeError]
+) -> tuple[str, bytes | InvalidNoticeError]:
+    """(the file's name for messages, its bytes or why they cannot be read); standard input
+    is read once and kept, so a second pass sees it too."""
+    path, named = file
+    if path == "-":
+        if "-" not in stdin:
+            stdin["-"] = _read("-")
+        return "<stdin>", stdin["-"]
+    if named and not os.path.exists(path):
+        return path, notice_error(path, "no such file or folder")
+    return path, _read(path)
+
+
+def _shared(files: list[tuple[str, bool]], stdin: dict[str, bytes | InvalidNoticeError]) -> SharedReleases | None:
+    """The OCDS releases of every ``ocid`` that more than one of the files holds, gathered
+    so that each process is one notice, compiled across the files; ``None`` when no
+    ``ocid`` is spread over files. Reads the OCDS files once more (one at a time); only the
+    releases of spread ``ocid`` s are kept."""
+    from ._readers.ocds import SharedReleases, bare_releases
+
+    where: dict[str, list[int]] = {}
+    for k, file in enumerate(files):
+        if file[0].lower().endswith(".xml"):
+            continue  # eForms: one notice a file, nothing to gather
+        source, data = _load(file, stdin)
+        if isinstance(data, InvalidNoticeError) or _format_of(data) != "ocds":
+            continue
+        for ocid, _ in bare_releases(data, source):
+            found = where.setdefault(ocid, [])
+            if not found or found[-1] != k:
+                found.append(k)
+    spread = {ocid: ks for ocid, ks in where.items() if len(ks) > 1}
+    del where
+    if not spread:
+        return None
+    releases: dict[str, list[Mapping[str, Any]]] = {ocid: [] for ocid in spread}
+    names: dict[int, str] = {}
+    for k in sorted({k for ks in spread.values() for k in ks}):
+        source, data = _load(files[k], stdin)
+        names[k] = source
+        if isinstance(data, bytes):
+            for ocid, release in bare_releases(data, source):
+                if ocid in releases:
+                    releases[ocid].append(release)
+    return SharedReleases(
+        releases=releases,
+        owner={ocid: names[ks[0]] for ocid, ks in spread.items()},
+        files={ocid: tuple(names[k] for k in ks) for ocid, ks in spread.items()},
+    )
 
 
 def _read(path: str) -> bytes | InvalidNoticeError:
@@ -162,6 +219,11 @@ def screen(
             notices valued in other currencies.
         language: The language of the recommendations' words, as for :func:`srpp.recommend`.
 
+    Raises:
+        InvalidPolicyError: The policy is not valid (an exchange rate for NOK other than 1,
+            a currency that is not ISO 4217, a parameter the rule set does not have, ...),
+            raised when the first row is asked for, before any notice is read.
+
     Errors do not stop the screening: a notice that cannot be read or judged (no CPV main
     code, no exchange rate for its currency, ...) yields a row whose ``error`` names the
     file and what is missing.
@@ -180,11 +242,22 @@ def screen(
     """
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    for source, data in _sources(paths):
+    from ._recommend import _with_policy, as_policy
+    from .rules import default_rules
+
+    # the policy is checked once, before any notice: its mistakes are not each notice's
+    policy = as_policy(policy)
+    if policy.values:
+        _with_policy(rules if rules is not None else default_rules(), policy)
+    files = list(_listed(paths))
+    stdin: dict[str, bytes | InvalidNoticeError] = {}
+    shared = _shared(files, stdin) if len(files) > 1 else None
+    for path in files:
+        source, data = _load(path, stdin)
         if isinstance(data, InvalidNoticeError):
             yield ScreenRow(source, error=_message(data, source), format=_FORMATS.get(Path(source).suffix))
             continue
-        for item in read_notices(data, source):
+        for item in read_notices(data, source, shared):
             if isinstance(item, InvalidNoticeError):
                 where = item.problems[0].field if item.problems else source
                 yield ScreenRow(where, error=_message(item, where), format=_format_of(data))

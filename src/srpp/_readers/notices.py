@@ -110,6 +110,9 @@ class Notice:
             was there, why)``, the field an OCDS path (``tender.value.amount``) or an
             eForms business term with its element (``BT-27 cbc:EstimatedOverall...``).
             The notice is still read, without that value.
+        merged_from: For an OCDS process whose releases several files of one screening
+            hold: the other files whose releases were compiled into this notice (``source``
+            is the first file).
     """
 
     document: Mapping[str, Any]
@@ -124,6 +127,7 @@ class Notice:
     subtype: str | None = None
     set_aside: tuple[tuple[str, str], ...] = ()
     unread: tuple[tuple[str, str, str], ...] = ()
+    merged_from: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The ``notice`` object of a screening row."""
@@ -144,6 +148,8 @@ class Notice:
             doc["subtype"] = self.subtype
         if self.set_aside:
             doc["cpv_set_aside"] = [{"code": c, "reason": r} for c, r in self.set_aside]
+        if self.merged_from:
+            doc["merged_from"] = list(self.merged_from)
         if self.unread:
             doc["unread"] = [{"field": f, "given": g, "reason": r} for f, g, r in self.unread]
         return doc
@@ -331,11 +337,12 @@ def parse_json(data: bytes, source: str) -> Any:
     return parse(decode(data), NOTICE_LIMITS)
 
 
-def read_notices(data: bytes, source: str) -> Iterator[Notice | InvalidNoticeError]:
+def read_notices(data: bytes, source: str, shared: Any = None) -> Iterator[Notice | InvalidNoticeError]:
     """Every notice in one file's bytes: eForms XML (one) or OCDS JSON (one or more).
 
     Errors come back in place of the notice they are about, so one bad notice does not
-    hide the others.
+    hide the others. ``shared``: OCDS releases other files of the same screening hold too
+    (:class:`srpp._readers.ocds.SharedReleases`).
     """
     from .eforms import read_eforms
     from .ocds import read_ocds
@@ -349,7 +356,7 @@ def read_notices(data: bytes, source: str) -> Iterator[Notice | InvalidNoticeErr
         except InvalidNoticeError as exc:
             yield exc
     elif head in (b"{", b"["):
-        yield from read_ocds(data, source)
+        yield from read_ocds(data, source, shared)
     elif not head:
         yield notice_error(source, "empty: no notice in it")
     else:

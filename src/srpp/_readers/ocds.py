@@ -2,7 +2,8 @@
 
 Read: a release, a record, a release package, a record package, a JSON array of these, or
 JSON Lines of any of them. One contracting process (one ``ocid``) is one notice: the
-releases of an ``ocid`` found in one file are compiled into one compiled release with
+releases of an ``ocid`` found in one file (or, in one screening, in several files: see
+:class:`SharedReleases`) are compiled into one compiled release with
 ``ocdsmerge`` (the standard's reference implementation of its merge rules); a record's own
 ``compiledRelease`` is used when it has one.
 
@@ -38,6 +39,8 @@ import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import attrs
+
 from .._errors import InvalidNoticeError
 from .notices import (
     Amount,
@@ -54,7 +57,7 @@ from .notices import (
     total,
 )
 
-__all__ = ["read_ocds"]
+__all__ = ["SharedReleases", "bare_releases", "read_ocds"]
 
 # The merge rules of the OCDS 1.1 release schema for the fields srpp reads, so that
 # ocdsmerge never fetches the schema over the network: ``id``, ``date`` and ``tag`` belong
@@ -418,7 +421,40 @@ def _parse(data: bytes, source: str) -> Iterator[tuple[Any, int | None, str | No
             yield None, n, message
 
 
-def read_ocds(data: bytes, source: str) -> Iterator[Notice | InvalidNoticeError]:
+@attrs.frozen
+class SharedReleases:
+    """Releases of the ``ocid`` s that several files of one screening hold, to be compiled
+    into one notice each, across the files.
+
+    Attributes:
+        releases: The releases of each such ``ocid``, from every file, in file order.
+        owner: For each ``ocid``, the file whose reading yields its notice (the first file
+            it appears in); the other files skip its releases.
+        files: For each ``ocid``, every file it appears in, in order.
+    """
+
+    releases: Mapping[str, list[Mapping[str, Any]]]
+    owner: Mapping[str, str]
+    files: Mapping[str, tuple[str, ...]]
+
+
+def bare_releases(data: bytes, source: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """(ocid, release) for each release of a file that is not inside a record; nothing for
+    a file that cannot be read (its reading reports that)."""
+    try:
+        for doc, line, problem in _parse(data, source):
+            if problem is not None:
+                continue
+            for kind, item, _ in _items(doc, line):
+                if kind == "release" and isinstance(item, Mapping) and (ocid := _str(item.get("ocid"))):
+                    yield ocid, item
+    except InvalidNoticeError:
+        return
+
+
+def read_ocds(
+    data: bytes, source: str, shared: SharedReleases | None = None
+) -> Iterator[Notice | InvalidNoticeError]:
     """Every contracting process in one OCDS file, as a :class:`Notice` or the error
     that says why it cannot be read (in the order their ``ocid`` first appears).
 
@@ -426,6 +462,9 @@ def read_ocds(data: bytes, source: str) -> Iterator[Notice | InvalidNoticeError]
     from 1 in the order they first appear, an item that cannot be read (not an object, a
     release without ``ocid``) counting as one; an item of JSON Lines that cannot be read is
     labelled by its line, ``file:N``, like the lines that are not JSON.
+
+    ``shared``: releases of ``ocid`` s that other files of the same screening hold too;
+    the file that owns one yields its notice compiled from all of them, the others skip it.
     """
     releases: dict[str, list[Mapping[str, Any]]] = {}
     records: list[Mapping[str, Any]] = []
@@ -449,6 +488,12 @@ def read_ocds(data: bytes, source: str) -> Iterator[Notice | InvalidNoticeError]
                     if ocid is None:
                         order.append(("error", "a release without ocid: cannot tell its process", at))
                         continue
+                    if shared is not None and ocid in shared.releases:
+                        # releases of this ocid in other files too: one notice, in the first file
+                        if shared.owner[ocid] == source and ocid not in releases:
+                            releases[ocid] = list(shared.releases[ocid])
+                            order.append(("release", ocid, at))
+                        continue
                     if ocid not in releases:
                         releases[ocid] = []
                         order.append(("release", ocid, at))
@@ -465,6 +510,10 @@ def read_ocds(data: bytes, source: str) -> Iterator[Notice | InvalidNoticeError]
             elif kind == "record":
                 yield _from_record(records[key], where)
             else:
-                yield _from_releases(releases[key], where)
+                notice = _from_releases(releases[key], where)
+                if shared is not None and key in shared.files:
+                    others = tuple(f for f in shared.files[key] if f != source)
+                    notice = attrs.evolve(notice, merged_from=others)
+                yield notice
         except InvalidNoticeError as exc:
             yield exc
