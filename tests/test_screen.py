@@ -179,6 +179,8 @@ def test_a_missing_rate_for_a_notice_says_to_give_it_by_the_policy() -> None:
     assert "value.exchange_rate" not in row.error
     assert "exchange_rates table of a policy" in row.error and "--policy FILE" in row.error
     assert "policy={'exchange_rates': {'EUR': ...}}" in row.error
+    (nb,) = [r for r in srpp.screen([HERE / "pin-parts.xml"], language="nb") if not r.ok]
+    assert "tabellen exchange_rates i en policy" in (nb.error or "") and "--policy FIL" in (nb.error or "")
 
 
 class TestAcrossFiles:

@@ -18,6 +18,7 @@ import attrs
 
 from ._codes import gap as code_gap
 from ._errors import InvalidNoticeError, Problem, _ProblemsError
+from ._i18n import gettext
 from ._model import Recommendation
 from ._readers.notices import Notice, notice_error, read_bytes, read_notices
 from .rules._model import Policy, RuleSet
@@ -165,30 +166,33 @@ def _message(exc: _ProblemsError, source: str) -> str:
     return "; ".join(str(p) if str(p).startswith(source) else f"{source}: {p}" for p in exc.problems)
 
 
-def _for_notices(problem: Problem, notice: Notice) -> Problem:
+def _for_notices(problem: Problem, notice: Notice, policy: Policy, language: str) -> Problem:
     """A problem of a notice's contract document, with advice a notice's reader can follow:
     a notice has no ``value.exchange_rate`` to edit, so a missing rate is given by the policy."""
-    if problem.field != "value.exchange_rate" or "needs an exchange rate" not in problem.message:
-        return problem
-    currency = str(notice.document.get("value", {}).get("currency", "?"))
-    return Problem(
-        "value",
-        f"the notice's value is in {currency}, which needs an exchange rate to NOK (NOK per "
-        f"{currency}); srpp does not guess one: give it in the exchange_rates table of a policy "
-        f"(command line: --policy FILE with [exchange_rates] {currency} = ...; Python: "
-        f"srpp.screen(..., policy={{'exchange_rates': {{'{currency}': ...}}}}))",
+    value = notice.document.get("value")
+    currency = str(value.get("currency", "?")) if isinstance(value, Mapping) else "?"
+    if problem.field != "value.exchange_rate" or currency in dict(policy.exchange_rates):
+        return problem  # a notice gives no rate of its own: only a missing one is reported here
+    message = gettext(
+        "the notice's value is in {currency}, which needs an exchange rate to NOK (NOK per "
+        "{currency}); srpp does not guess one: give it in the exchange_rates table of a policy "
+        "(command line: --policy FILE with [exchange_rates] {currency} = ...; Python: "
+        "srpp.screen(..., policy={python}))",
+        language,
     )
+    python = "{'exchange_rates': {'" + currency + "': ...}}"
+    return Problem("value", message.format(currency=currency, python=python))
 
 
 def _row(
     notice: Notice, rules: RuleSet | None, policy: Policy | Mapping[str, Any] | None, language: str = "en"
 ) -> ScreenRow:
-    from ._recommend import recommend
+    from ._recommend import as_policy, recommend
 
     try:
         rec = recommend(notice.document, rules=rules, policy=policy, language=language)
     except _ProblemsError as exc:
-        exc = type(exc)([_for_notices(p, notice) for p in exc.problems])
+        exc = type(exc)([_for_notices(p, notice, as_policy(policy), language) for p in exc.problems])
         return ScreenRow(notice.source, notice, error=_message(exc, notice.source), format=notice.format)
     high_risk: bool | None = rec.high_risk
     codes = rec.notice_codes
