@@ -361,9 +361,12 @@ def _combine(pa: Any, pc: Any, parts: list[Any], n: int) -> Any:
 def _dense(pa: Any, pc: Any, code: Any) -> tuple[Any, list[int]]:
     """Codes numbered 0, 1, ... in the order they first occur, and the first row of each."""
     code = pc.cast(pc.dictionary_encode(code).indices, pa.int64())
-    rows = pa.table({"k": code, "r": _rows(pa, pc, len(code))})
-    firsts = rows.group_by("k").aggregate([("r", "min")]).sort_by("k").column("r_min").to_pylist()
-    return code, firsts
+    if not len(code):
+        return code, []
+    # numbered in order of first occurrence: a code occurs first where it exceeds every
+    # code before it
+    before = pa.concat_arrays([pa.array([-1], pa.int64()), pc.cumulative_max(code).slice(0, len(code) - 1)])
+    return code, pc.indices_nonzero(pc.greater(code, before)).to_pylist()
 
 
 def _repeat(pa: Any, value: int, n: int) -> Any:
