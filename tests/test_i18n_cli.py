@@ -283,3 +283,35 @@ def test_examples_lists_the_norwegian_titles() -> None:
     assert en.keys() == nb.keys() and len(en) >= 3
     assert nb["laptop-framework"] == "Rammeavtale for bærbare PC-er og skjermer"
     assert all(nb[name] != en[name] for name in en)
+
+
+def test_notices_that_cannot_be_read_are_reported_in_norwegian(tmp_path: Path) -> None:
+    """srpp screen --lang nb: each unreadable notice's problem in bokmål, its file as the field."""
+    (tmp_path / "a.json").write_text("hello", "utf-8")
+    (tmp_path / "b.xml").write_text("<root/>", "utf-8")
+    release = {"ocid": "ocds-x-1", "id": "1",
+               "tender": {"items": [{"classification": {"scheme": "UNSPSC", "id": "123"}}]}}  # fmt: skip
+    (tmp_path / "c.json").write_text(json.dumps(release), "utf-8")
+    code, out, err = run("screen", str(tmp_path), str(tmp_path / "none.xml"), "--format", "jsonl", "--lang", "nb")
+    errors = [json.loads(line)["error"] for line in out.splitlines()]
+    assert code == 2 and err == "srpp: 4 av 4 kunngjøringer kunne ikke leses eller vurderes; se radene deres\n"
+    assert errors[0] == f"{tmp_path / 'a.json'}: verken eForms XML (begynner med '<') eller OCDS JSON (begynner med '{{' eller '[')"
+    assert errors[1].startswith(f"{tmp_path / 'b.xml'}: ikke en eForms-kunngjøring: rotelementet er 'root'")
+    assert errors[2] == (f"{tmp_path / 'c.json'}: ingen CPV-hovedkode (tender.items[].classification med scheme "
+                         "CPV) i ocds-x-1 som srpp kan bruke: 123: kodeverk 'UNSPSC', ikke en CPV-hovedkode")  # fmt: skip
+    assert errors[3] == f"{tmp_path / 'none.xml'}: filen eller mappen finnes ikke"
+
+
+def test_screen_in_norwegian_reports_in_norwegian_and_leaves_the_caller_english(tmp_path: Path) -> None:
+    """srpp.screen(..., language="nb"): the rows' errors in bokmål; between rows the
+    caller's language is its own."""
+    import srpp
+
+    (tmp_path / "a.json").write_text("", "utf-8")
+    (tmp_path / "b.json").write_text("", "utf-8")
+    rows = []
+    for row in srpp.screen([tmp_path], language="nb"):
+        assert current_language() == "en"
+        rows.append(row.error)
+    assert rows == [f"{tmp_path / n}: tom: ingen kunngjøring i den" for n in ("a.json", "b.json")]
+    assert [r.error for r in srpp.screen([tmp_path])][0].endswith("empty: no notice in it")

@@ -12,19 +12,21 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from ._codes import gap as code_gap
 from ._errors import InvalidNoticeError, Problem, _ProblemsError
-from ._i18n import gettext
+from ._i18n import gettext, speaking
 from ._model import Recommendation
 from ._readers.notices import Notice, notice_error, read_bytes, read_notices
 from .rules._model import Policy, RuleSet
 
 if TYPE_CHECKING:
     from ._readers.ocds import SharedReleases
+
+T = TypeVar("T")
 
 __all__ = ["NOTICE_SUFFIXES", "ScreenRow", "screen"]
 
@@ -113,7 +115,7 @@ def _load(
             stdin["-"] = _read("-")
         return "<stdin>", stdin["-"]
     if named and not os.path.exists(path):
-        return path, notice_error(path, "no such file or folder")
+        return path, notice_error(path, gettext("no such file or folder"))
     return path, _read(path)
 
 
@@ -221,7 +223,8 @@ def screen(
         rules: The rule set; the default rules if ``None``.
         policy: Policy values and ``exchange_rates`` (NOK per unit of currency) for
             notices valued in other currencies.
-        language: The language of the recommendations' words, as for :func:`srpp.recommend`.
+        language: The language of the recommendations' words, as for :func:`srpp.recommend`,
+            and of the rows' ``error`` messages.
 
     Raises:
         InvalidPolicyError: The policy is not valid (an exchange rate for NOK other than 1,
@@ -255,18 +258,32 @@ def screen(
         _with_policy(rules if rules is not None else default_rules(), policy)
     files = list(_listed(paths))
     stdin: dict[str, bytes | InvalidNoticeError] = {}
-    shared = _shared(files, stdin) if len(files) > 1 else None
+    with speaking(language):  # reading problems in the language; never while a row is held
+        shared = _shared(files, stdin) if len(files) > 1 else None
     for path in files:
-        source, data = _load(path, stdin)
+        with speaking(language):
+            source, data = _load(path, stdin)
         if isinstance(data, InvalidNoticeError):
             yield ScreenRow(source, error=_message(data, source), format=_FORMATS.get(Path(source).suffix))
             continue
-        for item in read_notices(data, source, shared):
+        for item in _speaking(read_notices(data, source, shared), language):
             if isinstance(item, InvalidNoticeError):
                 where = item.problems[0].field if item.problems else source
                 yield ScreenRow(where, error=_message(item, where), format=_format_of(data))
             else:
                 yield _row(item, rules, policy, language)
+
+
+def _speaking(steps: Iterator[T], language: str) -> Iterator[T]:
+    """``steps``, each step made in ``language`` (its problems in that language), each
+    item handed on outside it, so the caller's own language is never changed meanwhile."""
+    while True:
+        with speaking(language):
+            try:
+                item = next(steps)
+            except StopIteration:
+                return
+        yield item
 
 
 def _format_of(data: bytes) -> str | None:

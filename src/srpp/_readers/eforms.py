@@ -36,6 +36,7 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from .._errors import InvalidNoticeError
+from .._i18n import gettext
 from .notices import (
     Amount,
     Notice,
@@ -120,7 +121,7 @@ def _cpv_codes(project: ET.Element | None, aside: list[tuple[str, str]]) -> list
         if code is None:
             continue
         if scheme != "cpv":
-            aside.append((code, f"classified in {node.get('listName')!r}, not CPV"))
+            aside.append((code, gettext("classified in {scheme}, not CPV").format(scheme=repr(node.get("listName")))))
         else:
             codes.append(code)
     return codes
@@ -158,11 +159,10 @@ def parse(data: bytes, source: str) -> ET.Element:
     try:
         root: ET.Element = SafeET.fromstring(data, forbid_dtd=True)
     except defusedxml.DefusedXmlException as exc:
-        raise notice_error(
-            source, f"refused: the XML uses a DTD or entities, which notices never need ({exc})"
-        ) from None
+        message = gettext("refused: the XML uses a DTD or entities, which notices never need ({error})")
+        raise notice_error(source, message.format(error=exc)) from None
     except ET.ParseError as exc:
-        raise notice_error(source, f"not well-formed XML: {exc}") from None
+        raise notice_error(source, gettext("not well-formed XML: {error}").format(error=exc)) from None
     return root
 
 
@@ -176,11 +176,8 @@ def read_eforms(data: bytes, source: str) -> Notice:
     root = parse(data, source)
     local = root.tag.rpartition("}")[2]
     if local not in _ROOTS:
-        raise notice_error(
-            source,
-            f"not an eForms notice: the root element is {local!r}, expected one of "
-            + ", ".join(_ROOTS),
-        )
+        message = gettext("not an eForms notice: the root element is {root}, expected one of {roots}")
+        raise notice_error(source, message.format(root=repr(local), roots=", ".join(_ROOTS)))
     project = root.find("cac:ProcurementProject", NS)
     # lots (BT-137, "Part" in a PIN), not groups of lots (scheme LotsGroup)
     lots = [
@@ -197,9 +194,10 @@ def read_eforms(data: bytes, source: str) -> Notice:
     cpv, aside = choose_cpv(codes)
     aside = other + aside
     if not cpv:
-        missing = "no CPV main code (BT-262, cac:MainCommodityClassification/cbc:ItemClassificationCode)"
+        missing = gettext("no CPV main code (BT-262, cac:MainCommodityClassification/cbc:ItemClassificationCode)")
         if aside:
-            missing += " that srpp can use: " + "; ".join(f"{c}: {r}" for c, r in aside)
+            usable = gettext(" that srpp can use: {codes}")
+            missing += usable.format(codes="; ".join(f"{c}: {r}" for c, r in aside))
         raise notice_error(source, missing)
 
     unread: list[tuple[str, str, str]] = []

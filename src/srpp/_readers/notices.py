@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 
 from .._errors import InvalidNoticeError, Problem
+from .._i18n import gettext
 from .source import Limits
 
 __all__ = [
@@ -221,14 +222,14 @@ def choose_cpv(codes: Iterable[str]) -> tuple[list[str], list[tuple[str, str]]]:
     for raw in codes:
         code = raw.strip()
         if is_supplementary(code):
-            aside.append((code, "a supplementary code (not a main CPV code)"))
+            aside.append((code, gettext("a supplementary code (not a main CPV code)")))
             continue
         m = _FLOAT_ID.match(code)
         if m:
             code = m.group(1)
         m = _CPV.match(code)
         if m is None:
-            aside.append((raw, "not a CPV code (8 digits, a dash, a check digit)"))
+            aside.append((raw, gettext("not a CPV code (8 digits, a dash, a check digit)")))
             continue
         problem = cpv_problem(code)
         if problem is not None:
@@ -304,7 +305,7 @@ def read_bytes(path: str) -> bytes:
         InvalidNoticeError: The file cannot be opened or read, or is too large; the
             problem's field is the file (``<stdin>`` for standard input).
     """
-    from .source import ReadError, open_binary, read_bounded
+    from .source import ReadError, TooLarge, cannot_read, open_binary, read_bounded
 
     name = "<stdin>" if path == "-" else path
     try:
@@ -312,15 +313,15 @@ def read_bytes(path: str) -> bytes:
         try:
             return read_bounded(stream, MAX_NOTICE_BYTES)
         except OSError as exc:
-            raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+            raise cannot_read(exc) from None
         finally:
             if path != "-":
                 stream.close()
-    except ReadError as exc:
-        message = exc.message
-        if message.startswith("is larger than"):
-            message = f"larger than {MAX_NOTICE_BYTES // (1024 * 1024)} MiB; not read"
+    except TooLarge:
+        message = gettext("larger than {size} MiB; not read").format(size=MAX_NOTICE_BYTES // (1024 * 1024))
         raise notice_error(name, message) from None
+    except ReadError as exc:
+        raise notice_error(name, exc.message) from None
 
 
 def parse_json(data: bytes, source: str) -> Any:
@@ -358,8 +359,7 @@ def read_notices(data: bytes, source: str, shared: Any = None) -> Iterator[Notic
     elif head in (b"{", b"["):
         yield from read_ocds(data, source, shared)
     elif not head:
-        yield notice_error(source, "empty: no notice in it")
+        yield notice_error(source, gettext("empty: no notice in it"))
     else:
-        yield notice_error(
-            source, "neither eForms XML (starts with '<') nor OCDS JSON (starts with '{' or '[')"
-        )
+        message = gettext("neither eForms XML (starts with '<') nor OCDS JSON (starts with '{' or '[')")
+        yield notice_error(source, message)

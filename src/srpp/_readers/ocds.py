@@ -42,6 +42,7 @@ from typing import Any
 import attrs
 
 from .._errors import InvalidNoticeError
+from .._i18n import gettext
 from .notices import (
     Amount,
     Notice,
@@ -143,7 +144,7 @@ def _main_codes(release: Mapping[str, Any], aside: list[tuple[str, str]]) -> lis
         if scheme == "CPV":
             into.append(code)
         else:
-            aside.append((code, f"scheme {c.get('scheme')!r}, not a main CPV code"))
+            aside.append((code, gettext("scheme {scheme}, not a main CPV code").format(scheme=repr(c.get("scheme")))))
 
     codes: list[str] = []
     if tender.get("classification") is not None:
@@ -268,12 +269,14 @@ def notice_from_release(
     aside = other + aside
     ocid = _str(release.get("ocid"))
     if not cpv:
-        missing = (
-            "no CPV main code (tender.items[].classification with scheme CPV)"
-            + (f" in {ocid}" if ocid else "")
-        )
+        if ocid:
+            missing = gettext("no CPV main code (tender.items[].classification with scheme CPV) in {ocid}")
+            missing = missing.format(ocid=ocid)
+        else:
+            missing = gettext("no CPV main code (tender.items[].classification with scheme CPV)")
         if aside:
-            missing += " that srpp can use: " + "; ".join(f"{c}: {r}" for c, r in aside)
+            usable = gettext(" that srpp can use: {codes}")
+            missing += usable.format(codes="; ".join(f"{c}: {r}" for c, r in aside))
         raise notice_error(source, missing)
     tender = _obj(release.get("tender"))
     when = iso_date(date if date is not None else release.get("date"))
@@ -326,7 +329,8 @@ def _from_releases(releases: list[Mapping[str, Any]], source: str) -> Notice:
     try:
         compiled = compile_releases(releases)
     except OCDSMergeError as exc:
-        raise notice_error(source, f"releases of {latest.get('ocid')} cannot be merged: {exc}") from None
+        message = gettext("releases of {ocid} cannot be merged: {error}")
+        raise notice_error(source, message.format(ocid=latest.get("ocid"), error=exc)) from None
     tags = latest.get("tag")
     kind = "+".join(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else None
     return notice_from_release(
@@ -353,12 +357,14 @@ def _from_record(record: Mapping[str, Any], source: str) -> Notice:
         )  # fmt: skip
     if embedded:
         return _from_releases(embedded, source)
-    raise notice_error(
-        source,
-        f"record {ocid} has no compiledRelease and no embedded releases"
-        + (f" (only {len(linked)} linked by url)" if linked else "")
-        + ": nothing to read",
-    )
+    if linked:
+        message = gettext(
+            "record {ocid} has no compiledRelease and no embedded releases (only {linked} linked "
+            "by url): nothing to read"
+        )
+    else:
+        message = gettext("record {ocid} has no compiledRelease and no embedded releases: nothing to read")
+    raise notice_error(source, message.format(ocid=ocid, linked=len(linked)))
 
 
 def _items(doc: Any, line: int | None) -> Iterator[tuple[str, Any, int | None]]:
@@ -369,7 +375,7 @@ def _items(doc: Any, line: int | None) -> Iterator[tuple[str, Any, int | None]]:
             yield from _items(item, line)
         return
     if not isinstance(doc, Mapping):
-        yield "error", f"expected an OCDS object, got {type(doc).__name__}", line
+        yield "error", gettext("expected an OCDS object, got {kind}").format(kind=type(doc).__name__), line
         return
     if isinstance(doc.get("records"), list):
         for record in doc["records"]:
@@ -382,8 +388,10 @@ def _items(doc: Any, line: int | None) -> Iterator[tuple[str, Any, int | None]]:
     elif "ocid" in doc:
         yield "release", doc, line
     else:
-        yield "error", ("not OCDS: expected a release (with ocid), a record, or a package with "
-                        "releases or records"), line  # fmt: skip
+        message = gettext(
+            "not OCDS: expected a release (with ocid), a record, or a package with releases or records"
+        )
+        yield "error", message, line
 
 
 def _parse(data: bytes, source: str) -> Iterator[tuple[Any, int | None, str | None]]:
@@ -416,7 +424,8 @@ def _parse(data: bytes, source: str) -> Iterator[tuple[Any, int | None, str | No
             yield parse(line, NOTICE_LIMITS, n), n, None
         except ReadError as exc:
             message = exc.message
-            for prefix in (f"line {n}, ", f"line {n}: "):
+            where = gettext("line {line}").format(line=n)
+            for prefix in (where + ", ", where + ": "):
                 message = message.removeprefix(prefix)
             yield None, n, message
 
@@ -479,14 +488,18 @@ def read_ocds(
                 if kind == "error":
                     order.append(("error", item, at))
                 elif not isinstance(item, Mapping):
-                    order.append(("error", f"a {kind} must be a JSON object, got {type(item).__name__}", at))
+                    if kind == "record":
+                        message = gettext("a record must be a JSON object, got {kind}")
+                    else:
+                        message = gettext("a release must be a JSON object, got {kind}")
+                    order.append(("error", message.format(kind=type(item).__name__), at))
                 elif kind == "record":
                     records.append(item)
                     order.append(("record", len(records) - 1, at))
                 else:
                     ocid = _str(item.get("ocid"))
                     if ocid is None:
-                        order.append(("error", "a release without ocid: cannot tell its process", at))
+                        order.append(("error", gettext("a release without ocid: cannot tell its process"), at))
                         continue
                     if shared is not None and ocid in shared.releases:
                         # releases of this ocid in other files too: one notice, in the first file

@@ -77,6 +77,10 @@ class ReadError(Exception):
         self.message = message
 
 
+class TooLarge(ReadError):
+    """The input is larger than the limit it is read with."""
+
+
 class _CannotRead(ReadError):
     """The input cannot be opened or read at all; :attr:`reason` says why, in words."""
 
@@ -93,6 +97,11 @@ _OS_REASONS = {
     errno.EISDIR: N_("Is a directory"),
     errno.ENOTDIR: N_("Not a directory"),
 }
+
+
+def cannot_read(exc: OSError) -> ReadError:
+    """The :class:`ReadError` for an input the operating system would not read."""
+    return _CannotRead(os_reason(exc))
 
 
 def os_reason(exc: OSError) -> str:
@@ -245,7 +254,7 @@ def _read_bounded(stream: IO[bytes], limit: int) -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:
         message = gettext("is larger than {limit} bytes; srpp reads documents up to that size")
-        raise ReadError(message.format(limit=f"{limit:,}"))
+        raise TooLarge(message.format(limit=f"{limit:,}"))
     return data
 
 
