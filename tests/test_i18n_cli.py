@@ -315,3 +315,19 @@ def test_screen_in_norwegian_reports_in_norwegian_and_leaves_the_caller_english(
         rows.append(row.error)
     assert rows == [f"{tmp_path / n}: tom: ingen kunngjøring i den" for n in ("a.json", "b.json")]
     assert [r.error for r in srpp.screen([tmp_path])][0].endswith("empty: no notice in it")
+
+
+def test_a_bad_policy_file_is_reported_in_norwegian(tmp_path: Path) -> None:
+    """Every problem of a policy file in bokmål, at its unchanged path in the file."""
+    policy = tmp_path / "policy.toml"
+    policy.write_text('parametres = 1\n[exchange_rates]\nEUR = "x"\nNOK = 2\n', "utf-8")
+    code, _, err = run("rules", "--policy", str(policy), "--lang", "nb")
+    assert code == 2 and err.splitlines() == [
+        f"srpp: {policy}: parametres: ukjent nøkkel; mente du 'parameters'?",
+        f"srpp: {policy}: exchange_rates.EUR: må være et positivt antall NOK per EUR, men er 'x'",
+        f"srpp: {policy}: exchange_rates.NOK: NOK er srpps basisvaluta, så kursen er 1 per definisjon, "
+        "men er 2; fjern exchange_rates.NOK",
+    ]
+    policy.write_text("[parameters]\nnope = 1\n", "utf-8")
+    err = run("rules", "--policy", str(policy), "--lang", "nb")[2]
+    assert err.startswith(f"srpp: {policy}: parameters.nope: ukjent parameter 'nope'; ventet en av ")

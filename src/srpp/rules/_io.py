@@ -19,6 +19,7 @@ from .._errors import (
     _ProblemsError,
 )
 from .._model import AttributeSpec, InstrumentType, Label, Phase, Step, Strength, Template
+from .._i18n import gettext
 from .._suggest import did_you_mean, unknown
 from ._facts import VOCABULARY, Fact, FactKind
 from ._model import (
@@ -61,12 +62,12 @@ class _Reader:
 
     def keys(self, doc: Any, where: str, allowed: Iterable[str], required: Iterable[str] = ()) -> bool:
         if not isinstance(doc, Mapping):
-            self.fail(where, f"must be a table/object, got {type(doc).__name__}")
+            self.fail(where, gettext("must be a table/object, got {kind}").format(kind=type(doc).__name__))
             return False
         allowed = list(allowed)
         for k in doc:
             if k not in allowed:
-                self.fail(f"{where}.{k}" if where else str(k), f"unknown key{did_you_mean(str(k), allowed)}")
+                self.fail(f"{where}.{k}" if where else str(k), gettext("unknown key") + did_you_mean(str(k), allowed))
         ok = True
         for k in required:
             if k not in doc:
@@ -673,7 +674,7 @@ def policy_from_dict(doc: Mapping[str, Any], rules: RuleSet | None = None) -> Po
         raise InvalidPolicyError(r.problems)
     values = doc.get("parameters", {})
     if not isinstance(values, Mapping):
-        r.fail("parameters", "must map parameter names to values")
+        r.fail("parameters", gettext("must map parameter names to values"))
         values = {}
     good: dict[str, Any] = {}
     for k, v in values.items():
@@ -683,12 +684,13 @@ def policy_from_dict(doc: Mapping[str, Any], rules: RuleSet | None = None) -> Po
             r.problems += exc.problems
     rates = doc.get("exchange_rates", {})
     if not isinstance(rates, Mapping):
-        r.fail("exchange_rates", "must map currency codes to NOK per unit")
+        r.fail("exchange_rates", gettext("must map currency codes to NOK per unit"))
         rates = {}
     good_rates: dict[str, Any] = {}
     for k, v in rates.items():
         if isinstance(v, bool) or not isinstance(v, int | float):
-            r.fail(f"exchange_rates.{k}", f"must be a positive number of NOK per {k}, got {v!r}")
+            message = gettext("must be a positive number of NOK per {code}, got {value}")
+            r.fail(f"exchange_rates.{k}", message.format(code=k, value=repr(v)))
             continue
         try:
             good_rates.update(_rates({str(k): v}))

@@ -13,6 +13,7 @@ from typing import Any, TypeVar, Union
 import attrs
 
 from .._errors import InvalidPolicyError, InvalidRuleSetError, Problem, RuleSetTooLargeError
+from .._i18n import gettext
 from .._model import InstrumentType, Strength
 from .._suggest import unknown
 from ._facts import DEFAULT_FACTS, Fact
@@ -279,17 +280,19 @@ def _policy_values(
     try:
         items = list(value.items() if isinstance(value, Mapping) else value)
     except (TypeError, ValueError):
-        raise InvalidPolicyError([Problem("parameters", "must map parameter names to values, "
-                                          f"got {type(value).__name__}")]) from None  # fmt: skip
+        message = gettext("must map parameter names to values, got {value}")
+        raise InvalidPolicyError([Problem("parameters", message.format(value=type(value).__name__))]) from None
     problems = []
     for item in items:
         if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)):
-            problems.append(Problem("parameters", f"must map parameter names to values, got {item!r}"))
+            message = gettext("must map parameter names to values, got {value}")
+            problems.append(Problem("parameters", message.format(value=repr(item))))
         elif isinstance(item[1], bool) or not isinstance(item[1], int | str):
-            problems.append(Problem(f"parameters.{item[0]}", "must be a whole number or a level "
-                                    f"name, got {item[1]!r}"))  # fmt: skip
+            message = gettext("must be a whole number or a level name, got {value}")
+            problems.append(Problem(f"parameters.{item[0]}", message.format(value=repr(item[1]))))
         elif isinstance(item[1], int) and abs(item[1]) >= 2**62:
-            problems.append(Problem(f"parameters.{item[0]}", f"is too large, got {item[1]}"))
+            message = gettext("is too large, got {value}")
+            problems.append(Problem(f"parameters.{item[0]}", message.format(value=item[1])))
     if problems:
         raise InvalidPolicyError(problems)
     return tuple(sorted(items))
@@ -303,20 +306,22 @@ def _rates(
     try:
         items = list(value.items() if isinstance(value, Mapping) else value)
     except (TypeError, ValueError):
-        raise InvalidPolicyError([Problem("exchange_rates", "must map currency codes to NOK per "
-                                          f"unit, got {type(value).__name__}")]) from None  # fmt: skip
+        message = gettext("must map currency codes to NOK per unit, got {value}")
+        raise InvalidPolicyError([Problem("exchange_rates", message.format(value=type(value).__name__))]) from None
     out, problems = [], []
     for item in items:
         if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)):
-            problems.append(Problem("exchange_rates", f"must map currency codes to rates, got {item!r}"))
+            message = gettext("must map currency codes to rates, got {value}")
+            problems.append(Problem("exchange_rates", message.format(value=repr(item))))
             continue
         code, raw = item
         where = f"exchange_rates.{code}"
         if not (len(code) == 3 and code.isascii() and code.isupper()):
-            problems.append(Problem(where, f"must be keyed by a 3-letter ISO 4217 code, got {code!r}"))
+            message = gettext("must be keyed by a 3-letter ISO 4217 code, got {code}")
+            problems.append(Problem(where, message.format(code=repr(code))))
             continue
         if code not in _currencies():
-            problems.append(Problem(where, unknown("currency code", code, _currencies()) + " (ISO 4217)"))
+            problems.append(Problem(where, unknown(gettext("currency code"), code, _currencies()) + " (ISO 4217)"))
             continue
         try:
             if isinstance(raw, bool) or not isinstance(raw, Decimal | int | float | str):
@@ -328,12 +333,15 @@ def _rates(
         except (InvalidOperation, ValueError):
             ok = False
         if not ok:
-            problems.append(Problem(where, f"must be a positive number of NOK per {code} below "
-                                    f"1e6, got {raw!r}"))  # fmt: skip
+            message = gettext("must be a positive number of NOK per {code} below 1e6, got {value}")
+            problems.append(Problem(where, message.format(code=code, value=repr(raw))))
             continue
         if code == "NOK" and rate != 1:
-            problems.append(Problem(where, f"NOK is srpp's base currency, so its rate is 1 by "
-                                    f"definition, got {raw!r}; remove exchange_rates.NOK"))  # fmt: skip
+            message = gettext(
+                "NOK is srpp's base currency, so its rate is 1 by definition, got {value}; remove "
+                "exchange_rates.NOK"
+            )
+            problems.append(Problem(where, message.format(value=repr(raw))))
             continue
         out.append((code, rate))
     if problems:
@@ -567,7 +575,7 @@ class RuleSet:
             return self
         known = {p.name: p for p in self.parameters}
         problems = [
-            Problem(f"parameters.{name}", unknown("parameter", name, known))
+            Problem(f"parameters.{name}", unknown(gettext("parameter"), name, known))
             for name, _ in policy.values
             if name not in known
         ]
