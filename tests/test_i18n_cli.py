@@ -331,3 +331,14 @@ def test_a_bad_policy_file_is_reported_in_norwegian(tmp_path: Path) -> None:
     policy.write_text("[parameters]\nnope = 1\n", "utf-8")
     err = run("rules", "--policy", str(policy), "--lang", "nb")[2]
     assert err.startswith(f"srpp: {policy}: parameters.nope: ukjent parameter 'nope'; ventet en av ")
+
+
+def test_a_policy_value_the_rule_set_refuses_is_reported_in_norwegian(tmp_path: Path) -> None:
+    """Values checked against the rule set's parameters: bokmål, at the policy's own paths."""
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[parameters]\npriority_value = -5\nhigh_risk_level = "hgh"\n', "utf-8")
+    code, _, err = run("recommend", "--example", "laptop-framework", "--policy", str(policy), "--lang", "nb")
+    assert code == 2 and sorted(err.splitlines()) == [
+        f"srpp: {policy}: parameters.high_risk_level: ukjent risikonivå 'hgh'; mente du 'high'?",
+        f"srpp: {policy}: parameters.priority_value: må være et helt antall NOK fra 0 til under 1e13, men er -5",
+    ]

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .._errors import Problem
+from .._i18n import gettext
 from .._model import InstrumentType, RiskLevel
 from .._suggest import unknown
 from ._facts import Fact, FactKind
@@ -213,13 +214,14 @@ def _check_value(kind: str, value: Any, where: str, add: Any) -> None:
     """A parameter value (or a scheduled one) must suit the parameter's kind."""
     if kind == "level":
         if value not in [lv.value for lv in RiskLevel]:
-            add(Problem(where, unknown("risk level", value, [lv.value for lv in RiskLevel])))
+            add(Problem(where, unknown(gettext("risk level"), value, [lv.value for lv in RiskLevel])))
     elif isinstance(value, bool) or not isinstance(value, int):
-        add(Problem(where, f"must be a whole number, got {value!r}"))
+        add(Problem(where, gettext("must be a whole number, got {value}").format(value=repr(value))))
     elif kind == "money" and not 0 <= value < 10**13:
-        add(Problem(where, f"must be a whole number of NOK from 0 below 1e13, got {value}"))
+        message = gettext("must be a whole number of NOK from 0 below 1e13, got {value}")
+        add(Problem(where, message.format(value=value)))
     elif abs(value) >= 2**62:
-        add(Problem(where, f"is too large for the engine: {value}"))
+        add(Problem(where, gettext("is too large for the engine: {value}").format(value=value)))
 
 
 def _is_iso_date(text: str) -> bool:
