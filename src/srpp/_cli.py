@@ -18,7 +18,7 @@ from . import __version__
 from ._catalogue import default_catalogue, instrument_aliases, instrument_types
 from ._readers.documents import product_to_dict
 from ._argparse_i18n import argparse_in_srpp_language
-from ._i18n import LANGUAGES, format_decimal, gettext, ngettext, resolve_language, speaking
+from ._i18n import LANGUAGES, N_, format_decimal, gettext, ngettext, resolve_language, speaking
 from ._words import phase_word
 from ._errors import InvalidPolicyError, InvalidRuleSetError, SrppError, UnknownNameError, _ProblemsError
 from ._model import Recommendation
@@ -420,7 +420,8 @@ def cmd_screen(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         rows = list(screen(args.paths, rules=rules, policy=rates, language=args.lang))
         out.write(screen_html(rows, language=args.lang))
         return _screen_status(len(rows), sum(1 for r in rows if not r.ok), err)
-    head = {"json": "[", "csv": rows_out.csv_header(), "markdown": rows_out.markdown_header()}
+    lang, excel = args.lang, args.excel
+    head = {"json": "[", "csv": rows_out.csv_header(excel, lang), "markdown": rows_out.markdown_header(lang)}
     out.write(head.get(fmt, ""))
     total = bad = 0
     for row in screen(args.paths, rules=rules, policy=rates, language=args.lang):
@@ -433,11 +434,11 @@ def cmd_screen(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         elif fmt == "jsonl":
             out.write(json.dumps(doc, ensure_ascii=False) + "\n")
         elif fmt == "csv":
-            out.write(rows_out.csv_row(doc, months))
+            out.write(rows_out.csv_row(doc, months, excel, lang))
         elif fmt == "markdown":
-            out.write(rows_out.markdown_row(doc, months))
+            out.write(rows_out.markdown_row(doc, months, lang))
         else:
-            out.write(rows_out.text_row(doc, months))
+            out.write(rows_out.text_row(doc, months, lang))
         out.flush()
     if fmt == "json":
         out.write("\n]\n" if total else "]\n")
@@ -492,9 +493,11 @@ def cmd_rules(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if args.format == "json":
         print(rs.to_json(), end="", file=out)
         return EXIT_OK
-    md = args.format == "markdown"
-    print(("## Parameters\n\n" if md else "Parameters\n----------\n") + parameters_text(rs, md), file=out)
-    print(("\n## Rules\n\n" if md else "\nRules\n-----\n") + rules_text(rs, md), end="", file=out)
+    md, lang = args.format == "markdown", args.lang
+    for n, (title, body) in enumerate(((gettext(N_("Parameters"), lang), parameters_text(rs, md, lang) + "\n"),
+                                       (gettext(N_("Rules"), lang), rules_text(rs, md, lang)))):  # fmt: skip
+        head = f"## {title}\n\n" if md else f"{title}\n{'-' * len(title)}\n"
+        print(("\n" if n else "") + head + body, end="", file=out)
     return EXIT_OK
 
 
@@ -603,6 +606,9 @@ def parser() -> argparse.ArgumentParser:
     sc.add_argument("--rules", metavar=file_, help=rules_help)
     sc.add_argument("--policy", metavar=file_,
                     help=gettext("a policy file: parameters, and exchange_rates for notices not in NOK"))  # fmt: skip
+    sc.add_argument("--excel", action="store_true",
+                    help=gettext("with --format csv: CSV that Excel opens in columns in the language "
+                                 "(a byte-order mark; in Norwegian ; separators and decimal commas)"))  # fmt: skip
     _language_option(sc)
     sc.set_defaults(func=cmd_screen)
 

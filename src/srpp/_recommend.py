@@ -267,7 +267,7 @@ class _Plan:
 
         if fact.kind is FactKind.BOOL:  # a held test fixes the value: no figure to cite
             bool_label = self._(fact.label)
-            no = self._(N_("{fact} is {value}")).format(fact=bool_label, value=yes_no(False, self.language))
+            no = self._(N_("{fact}: no")).format(fact=bool_label)  # never "<label> is no"
             held = {True: bool_label, False: self._(fact.label_false) if fact.label_false else no}
             return lambda out: [held[bool(out.values[fact.name])]]
 
@@ -521,6 +521,14 @@ _NOTES_VALUE_DECIDES = (
 _NOTES_PERIOD_DECIDES = (
     ("priority_duration", N_("whether it is a priority contract ({priority_duration} months or more, "
      "srpp's reading of DFØ's advice to focus on the longest periods)")),
+)
+
+# Template titles are names and are shown as their publisher writes them; these carry words
+# of another language than the page they name (DFØ's English template, srpp's note of the
+# criterion's level), so they are marked here for the catalogue and translated when shown.
+_TEMPLATE_TITLES = (
+    N_("Self-assessment: Follow-up the contract clauses for safeguarding human rights"),
+    N_("Konfliktmineraler i PC-er og skjermer (Kriterieveiviseren, level Avansert)"),
 )
 
 _SRPP_READING = N_("srpp's reading")

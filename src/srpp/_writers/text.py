@@ -82,94 +82,156 @@ def csv_cell(value: Any) -> Any:
     return "'" + value if formula else value
 
 
-_OPS = {"==": "is", "!=": "is not", "<": "below", "<=": "at most", ">": "above", ">=": "at least"}
+# a comparison in words, per operator: "{fact} is at least {value}"
+_COMPARE_WORDS = {
+    "==": N_("{fact} is {value}"),
+    "!=": N_("{fact} is not {value}"),
+    "<": N_("{fact} is below {value}"),
+    "<=": N_("{fact} is at most {value}"),
+    ">": N_("{fact} is above {value}"),
+    ">=": N_("{fact} is at least {value}"),
+}
 
 
-def _constant(rs: RuleSet, cond: Compare) -> str:
+def _figure(kind: str, value: Any, language: str, unit: str = "") -> str:
+    """A rule's constant or a parameter's value in words: an amount, a level, a number."""
+    if kind == "money":
+        return format_money(Decimal(value), language)
+    if kind == "level":
+        return level_word(RiskLevel(value), language)
+    if kind == "choice":
+        return gettext(str(value).replace("_", " "), language)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{format_decimal(value, language)} {gettext(unit, language)}".strip()
+    return str(value).replace("_", " ")
+
+
+def _constant(rs: RuleSet, cond: Compare, language: str = "en") -> str:
     fact = rs.fact(cond.fact)
     if cond.param is not None:
         p = rs.parameter(cond.param)
-        value: Any = p.value
-        shown = f"NOK {value:,}" if p.kind == "money" else str(value).replace("_", " ")
-        return f"{shown} [{p.name}]"
-    if fact.kind.value == "money":
-        return f"NOK {cond.value:,}"
-    if isinstance(cond.value, bool):
-        return "true" if cond.value else "false"
-    return f"{cond.value} {fact.unit}".strip().replace("_", " ")
+        return f"{_figure(p.kind, p.value, language, fact.unit)} [{p.name}]"
+    return _figure(fact.kind.value, cond.value, language, fact.unit)
 
 
-def condition_words(rs: RuleSet, cond: Condition) -> str:
-    """A condition in words: ``raw-material risk at least high [high_risk_level]``."""
+def fact_words(fact: Any, holds: bool, language: str = "en") -> str:
+    """A boolean fact that holds, or does not, in words: ``the value is known`` /
+    ``the value is not known yet``; a fact without words for its negation reads
+    ``<label>: no``."""
+    label = gettext(fact.label, language)
+    if holds:
+        return label
+    if fact.label_false:
+        return gettext(fact.label_false, language)
+    return gettext(N_("{fact}: no"), language).format(fact=label)
+
+
+def condition_words(rs: RuleSet, cond: Condition, language: str = "en") -> str:
+    """A condition in words: ``raw-material risk is at least high [high_risk_level]``."""
     if isinstance(cond, AllOf | AnyOf):
-        joiner = " and " if isinstance(cond, AllOf) else " or "
-        parts = [condition_words(rs, c) for c in cond.conditions]
-        text = joiner.join(f"({p})" if " and " in p or " or " in p else p for p in parts)
-        return text
+        joiner = gettext(N_("and"), language) if isinstance(cond, AllOf) else gettext(N_("or"), language)
+        parts = [
+            f"({condition_words(rs, c, language)})" if isinstance(c, AllOf | AnyOf) else condition_words(rs, c, language)
+            for c in cond.conditions
+        ]
+        return f" {joiner} ".join(parts)
     if isinstance(cond, Holds):
         d = rs.derived.get(cond.fact)
-        return d.label if d is not None else rs.fact(cond.fact).label
+        return gettext(d.label, language) if d is not None else fact_words(rs.fact(cond.fact), True, language)
     if isinstance(cond, Recommended):
-        return f"{cond.instrument} is recommended (at least {cond.strength.value})"
+        return gettext(N_("{instrument} is recommended (at least {strength})"), language).format(
+            instrument=cond.instrument, strength=strength_word(cond.strength, language)
+        )
     fact = rs.fact(cond.fact)
-    return f"{fact.label} {_OPS.get(cond.op, cond.op)} {_constant(rs, cond)}"
+    if fact.kind.value == "bool" and isinstance(cond.value, bool) and cond.op in ("==", "!="):
+        # a test of a yes/no fact reads as the fact or its negation, never "... is false"
+        return fact_words(fact, cond.value == (cond.op == "=="), language)
+    return gettext(_COMPARE_WORDS[cond.op], language).format(
+        fact=gettext(fact.label, language), value=_constant(rs, cond, language)
+    )
 
 
-def conclusion_words(rule: Rule) -> str:
-    """A conclusion in words."""
+def conclusion_words(rule: Rule, language: str = "en") -> str:
+    """A conclusion in words: ``conclude: the purchase is high-risk``,
+    ``recommend self-assessment (consider, form: full)``."""
     then = rule.then
     if isinstance(then, Derive):
-        return f"conclude: {then.label}"
+        return gettext(N_("conclude: {fact}"), language).format(fact=gettext(then.label, language))
     assert isinstance(then, Recommend)
-    extra = "".join(f", {k} {v}" for k, v in then.attributes)
-    return f"recommend {then.instrument} ({then.strength.value}{extra})"
+    extra = "".join(f", {attribute_word(k, language)}: {attribute_word(v, language)}" for k, v in then.attributes)
+    return gettext(N_("recommend {instrument} ({strength})"), language).format(
+        instrument=then.instrument, strength=strength_word(then.strength, language) + extra
+    )
 
 
 @_safe
-def rules_text(rs: RuleSet, markdown: bool = False) -> str:
-    """Every rule of a rule set with its condition, conclusion, reason and sources."""
+def rules_text(rs: RuleSet, markdown: bool = False, language: str = "en") -> str:
+    """Every rule of a rule set with its condition, conclusion, reason and sources, in
+    ``language`` (ids, parameter names and URLs as they are)."""
+    _ = translator(language)
+    when, then, why, sources, source = _("when"), _("then"), _("why"), _("Sources"), _("source")
+    width = max(len(when), len(then), len(why), len(source))
     out = []
     for r in rs.rules:
+        reason = _(r.reason)
         if markdown:
             out.append(f"### `{r.id}`\n")
-            out.append(f"- **When** {condition_words(rs, r.when)}")
-            out.append(f"- **Then** {conclusion_words(r)}")
-            out.append(f"- **Why** {r.reason}")
-            out.append("- **Sources** " + ", ".join(f"<{s}>" for s in r.sources))
+            out.append(f"- **{when.capitalize()}** {condition_words(rs, r.when, language)}")
+            out.append(f"- **{then.capitalize()}** {conclusion_words(r, language)}")
+            out.append(f"- **{why.capitalize()}** {reason}")
+            out.append(f"- **{sources}** " + ", ".join(f"<{s}>" for s in r.sources))
             out.append("")
         else:
             out.append(r.id)
-            out.append(f"  when  {condition_words(rs, r.when)}")
-            out.append(f"  then  {conclusion_words(r)}")
-            out.append(f"  why   {r.reason}")
+            out.append(f"  {when:<{width}} {condition_words(rs, r.when, language)}")
+            out.append(f"  {then:<{width}} {conclusion_words(r, language)}")
+            out.append(f"  {why:<{width}} {reason}")
             for s in r.sources:
-                out.append(f"  source {s}")
+                out.append(f"  {source:<{width}} {s}")
             out.append("")
     return "\n".join(out)
 
 
 @_safe
-def parameters_text(rs: RuleSet, markdown: bool = False) -> str:
-    """The parameters of a rule set with their values and sources."""
+def parameters_text(rs: RuleSet, markdown: bool = False, language: str = "en") -> str:
+    """The parameters of a rule set with their values, basis and sources, in ``language``:
+    amounts and dates as the language writes them (``24 000 000 kr``, ``30.11.2026``)."""
+    _ = translator(language)
+    source = _("source")
     out = []
     for p in rs.parameters:
-        value = _parameter_value(p, p.value)
-        basis = p.basis_words + (f", {p.source_date}" if p.source_date else "")
-        changes = [
-            f"from {c.since.isoformat()}: {_parameter_value(p, c.value)}" + (f" ({c.source})" if c.source else "")
-            for c in p.schedule
-        ]
+        value = _parameter_value(p, p.value, language)
+        basis = _(p.basis_words)
+        if p.source_date:
+            basis += ", " + _parameter_date(p.source_date, language)
+        changes = []
+        for c in p.schedule:
+            change = _("from {date}: {value}").format(
+                date=format_date(c.since, language), value=_parameter_value(p, c.value, language)
+            )
+            changes.append(change + (f" ({c.source})" if c.source else ""))
+        description = _(p.description)
         if markdown:
-            out.append(f"- `{p.name}` = {value} ({basis}): {p.description} (source: <{p.source}>)")
+            out.append(f"- `{p.name}` = {value} ({basis}): {description} ({source}: <{p.source}>)")
             out += [f"  - {c}" for c in changes]
         else:
-            out.append(f"{p.name} = {value}  [{basis}]\n  {p.description}\n  source {p.source}")
+            out.append(f"{p.name} = {value}  [{basis}]\n  {description}\n  {source} {p.source}")
             out += [f"  {c}" for c in changes]
     return "\n".join(out)
 
 
-def _parameter_value(p: Any, value: Any) -> str:
-    return f"NOK {value:,}" if p.kind == "money" else str(value).replace("_", " ")
+def _parameter_value(p: Any, value: Any, language: str = "en") -> str:
+    return _figure(p.kind, value, language)
+
+
+def _parameter_date(text: str, language: str) -> str:
+    """An ISO date of a source as the language writes it (as given if it is not a date)."""
+    import datetime
+
+    try:
+        return format_date(datetime.date.fromisoformat(text), language)
+    except ValueError:
+        return text
 
 
 def _level(level: RiskLevel | None, language: str = "en") -> str:
@@ -458,8 +520,9 @@ def portfolio_text(portfolio: Any, markdown: bool = False, language: str = "en")
 def portfolio_csv(portfolio: Any, excel: bool = False, language: str = "en") -> str:
     """The ranking as CSV, one contract a row.
 
-    Plain (``excel=False``): RFC 4180 with ``,`` separators, ids as column names, ``True`` /
-    ``False`` and decimal points, the same in every language. For Excel (``excel=True``): what
+    Plain (``excel=False``): RFC 4180 with ``,`` separators, ids as column names, ``true`` /
+    ``false`` (an empty cell when unknown, as ``srpp screen``'s CSV) and decimal points, the
+    same in every language. For Excel (``excel=True``): what
     a spreadsheet in ``language`` opens in columns: a byte-order mark (so Excel reads UTF-8 and
     keeps æøå), CRLF line ends, column names and yes/no in the language, and for Norwegian
     ``;`` separators and decimal commas (Norwegian Excel's list separator is ``;`` because
@@ -477,7 +540,7 @@ def portfolio_csv(portfolio: Any, excel: bool = False, language: str = "en") -> 
         for e in portfolio:
             c = e.contract
             w.writerow([csv_cell(x) for x in (
-                e.rank, c.id or "", c.title or "", _csv_flag(e.high_risk), _csv_flag(e.priority),
+                e.rank, c.id or "", c.title or "", csv_flag(e.high_risk), csv_flag(e.priority),
                 "" if c.value is None else c.value.nok, c.duration_months or "", f"{e.share:.6f}",
                 f"{e.cumulative_share:.6f}", ";".join(f"{i.id}:{i.strength.value}" for i in e.instruments))])  # fmt: skip
         return buf.getvalue()
@@ -500,9 +563,10 @@ def portfolio_csv(portfolio: Any, excel: bool = False, language: str = "en") -> 
     return "\ufeff" + buf.getvalue()
 
 
-def _csv_flag(flag: bool | None) -> str | bool:
-    """True / False, or an empty cell when unknown."""
-    return "" if flag is None else flag
+def csv_flag(flag: bool | None) -> str:
+    """``true`` / ``false`` (JSON's words, which pandas and spreadsheets read as booleans),
+    or an empty cell when unknown."""
+    return "" if flag is None else "true" if flag else "false"
 
 
 def cpv_to_dict(code: Any) -> dict[str, Any]:

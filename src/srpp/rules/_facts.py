@@ -187,6 +187,7 @@ DEFAULT_FACTS: tuple[Fact, ...] = (
          choices=tuple(m.value for m in MarketMaturity),
          description="How many suppliers already run HRDD systems."),
     Fact("conflict_minerals", FactKind.BOOL, N_("the products contain conflict minerals"), _minerals,
+         label_false=N_("the products contain no conflict minerals"),
          description="Whether the products contain tin, tantalum, tungsten, gold or cobalt."),
     Fact("product_count", FactKind.NUMBER, N_("number of products"), _product_count,
          description="How many products the contract names."),
@@ -202,9 +203,10 @@ def _cpv_count(contract: Contract) -> int:
 
 
 VOCABULARY: tuple[Fact, ...] = DEFAULT_FACTS + (
-    Fact("risk_overridden", FactKind.BOOL, "the buyer assessed some tier's risk", _risk_overridden,
+    Fact("risk_overridden", FactKind.BOOL, N_("the buyer assessed some tier's risk"), _risk_overridden,
+         label_false=N_("the buyer assessed no tier's risk"),
          description="Whether the contract's risk_overrides replace DFØ's rating at some tier."),
-    Fact("cpv_count", FactKind.NUMBER, "number of CPV codes", _cpv_count,
+    Fact("cpv_count", FactKind.NUMBER, N_("number of CPV codes"), _cpv_count,
          description="How many CPV codes the contract gives."),
 )  # fmt: skip
 """Every fact srpp can read from a contract: the default facts, then those a rule file may add

@@ -13,7 +13,7 @@ from typing import Any, TypeVar, Union
 import attrs
 
 from .._errors import InvalidPolicyError, InvalidRuleSetError, Problem, RuleSetTooLargeError
-from .._i18n import gettext
+from .._i18n import N_, gettext
 from .._model import InstrumentType, Strength
 from .._suggest import unknown
 from ._facts import DEFAULT_FACTS, Fact
@@ -218,10 +218,10 @@ BASES = ("law", "guidance", "srpp")
 cited by URL and date, or srpp's own reading of relative advice."""
 
 BASIS_WORDS = {
-    "law": "law",
-    "guidance": "DFØ's guidance",
-    "srpp": "srpp's reading",
-    "": "basis not stated",
+    "law": N_("law"),
+    "guidance": N_("DFØ's guidance"),
+    "srpp": N_("srpp's reading"),
+    "": N_("basis not stated"),
 }
 """Each basis in words, as listings and reports show it (user-facing; translated by i18n)."""
 
