@@ -152,7 +152,7 @@ class TestCpvCommand:
         code, out, err = run("cpv", "30213100-6")
         assert code == 0 and err == ""
         assert "Portable computers" in out and "laptops" in out
-        assert "raw-material very high, component high, assembly medium high" in out
+        assert "raw material very high, component high, assembly medium high" in out
 
     @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
     def test_srpp_cpv_says_which_of_the_three_cases_and_why(self, fmt: str) -> None:

@@ -152,8 +152,8 @@ class TestCaseRecord:
             overridden=["component"],
         )
         text = text_of(parse(recommendation_html([richer])))
-        assert "Provenance" in text and "rules.digest sha256:abc" in text
-        assert "policy default" in text
+        assert "Provenance" in text and "Rule set, checksum sha256:abc" in text
+        assert "Policy the rule set's own values" in text
         assert "BT-775 hum-right" in text and "BT-06 soc-obj" in text
         assert "Send the form at signing" in text and "Answer (within six weeks)" in text
         assert "high (buyer's own assessment)" in text

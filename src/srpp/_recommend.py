@@ -27,6 +27,7 @@ from ._model import (
     Step,
     Strength,
     Template,
+    Tier,
 )
 from ._words import level_word, strength_word, translator
 from ._catalogue import high_risk_notes
@@ -406,8 +407,15 @@ class _Plan:
         if high_risk is None:
             notes.append(self._(_NOTES["risk_unknown"]))
         notes += self.planning_notes(contract)
-        # "no tier at the level" would read as "not high-risk": not while the risk is unknown
-        absent = [n for name, n in decision.absent if not (name == "high_risk" and high_risk is None)]
+        # "no tier at the level" would read as "not high-risk": not while the risk is unknown;
+        # and where no tier is rated at all (services, works), a tier not assessed is not
+        # "below" the level: the note says that nothing bought is rated instead
+        rated = any(contract.risk[t] is not None for t in Tier)
+        absent = [
+            n if name != "high_risk" or rated else self._(_NOTES["nothing_rated"])
+            for name, n in decision.absent
+            if not (name == "high_risk" and high_risk is None)
+        ]
         notes += absent
         if not any_instrument and not absent and high_risk is not None:
             notes.append(self._(_NOTES["nothing"]))
@@ -509,6 +517,9 @@ _NOTES = {
     "of the contract on its value alone."),
     "period_decides": N_("The period will decide: {what}."),
     "nothing": N_("No rule of the rule set recommends an instrument for this contract."),
+    "nothing_rated": N_("Nothing bought is rated on DFØ's high-risk list (no tier of its supply "
+    "chain is assessed, as for services and works), so by proportionality srpp recommends no SRPP "
+    "instruments."),
 }
 _NOTES_VALUE_DECIDES = (
     ("act_threshold", N_("whether the Procurement Act applies at all (below NOK {act_threshold} "

@@ -29,7 +29,7 @@ _LEVELS = {
     RiskLevel.VERY_HIGH: N_("very high"),
 }
 _TIERS = {
-    Tier.RAW_MATERIAL: N_("raw-material"),
+    Tier.RAW_MATERIAL: N_("raw material"),
     Tier.COMPONENT: N_("component"),
     Tier.ASSEMBLY: N_("assembly"),
 }
@@ -58,7 +58,8 @@ def level_word(level: RiskLevel | None, language: str) -> str:
 
 
 def tier_word(tier: Tier, language: str) -> str:
-    """``raw-material`` / ``råvarer`` (as in "raw-material risk")."""
+    """``raw material`` / ``råvareproduksjon``: the tier as DFØ's high-risk list names it
+    (one word per tier in every report and format)."""
     return gettext(_TIERS[tier], language)
 
 

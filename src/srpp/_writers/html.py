@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from .._errors import SrppError
+from .._i18n import N_
 from .._model import Recommendation
 from .._words import product_name
 
@@ -260,7 +261,7 @@ def case_data(rec: Any, anchor: str, language: str = "en") -> dict[str, Any]:
         "any_override": any(t["overridden"] for t in tiers),
         "value": c.get("value"),
         "value_nok": getattr(getattr(contract, "value", None), "nok", None),
-        "provenance_items": list(_flatten(doc.get("provenance"))),
+        "provenance_items": _provenance_items(doc.get("provenance"), language),
         "notice_terms": _notice_terms(doc.get("notice_codes")),
     }
 
@@ -277,6 +278,51 @@ def _notice_terms(codes: Any) -> list[tuple[str, list[tuple[str, str]]]]:
         for term, values in codes.items()
         if isinstance(values, list | tuple) and values
     ]
+
+
+# the provenance document's keys in words (a key srpp does not know is shown as it is)
+_PROVENANCE_LABELS = {
+    "rules.name": N_("Rule set"),
+    "rules.digest": N_("Rule set, checksum"),
+    "data.products.version": N_("Risk data, version"),
+    "data.products.read": N_("Risk data, read"),
+    "data.products.digest": N_("Risk data, checksum"),
+    "data.products.own": N_("Own products"),
+    "data.cpv.version": N_("CPV mapping, version"),
+    "data.cpv.digest": N_("CPV mapping, checksum"),
+    "policy": N_("Policy"),
+    "date": N_("Date"),
+}
+# the versions of DFØ's pages that products.json names (shown after each rating's source)
+_SOURCE_VERSIONS = (
+    N_("EN, seed page"), N_("NO, 2018 page"), N_("NO, 2020 page"), N_("NO, 2021 page"),
+    N_("NO, current high-risk list"),
+)
+
+
+def _provenance_items(provenance: Any, language: str) -> list[tuple[str, str]]:
+    """The provenance list of a case record: ``(label, value)`` in ``language``."""
+    items = []
+    for key, value in _flatten(provenance):
+        if key.startswith("policy."):
+            label = _tr(_PROVENANCE_LABELS["policy"], language) + ": " + key.removeprefix("policy.")
+        else:
+            label = _tr(_PROVENANCE_LABELS[key], language) if key in _PROVENANCE_LABELS else key
+        if key == "policy" and value == "default":
+            value = _tr(N_("the rule set's own values"), language)
+        elif key == "date":
+            try:
+                value = _format_date(datetime.date.fromisoformat(value), language)
+            except ValueError:
+                pass
+        items.append((label, value))
+    return items
+
+
+def _format_date(day: datetime.date, language: str) -> str:
+    from .._i18n import format_date
+
+    return format_date(day, language)
 
 
 def _flatten(value: Any, prefix: str = "") -> Iterable[tuple[str, str]]:
@@ -593,10 +639,10 @@ def _chart_spend(
 def _chart_heat(rows: Sequence[Mapping[str, Any]], ident: str, language: str) -> Any:
     """A heat map: one row per contract, one column per tier, each cell its risk in words."""
     _ = _translations(language).gettext
-    tier_names = {
-        "raw_material": _("Raw material"),
-        "component": _("Component"),
-        "assembly": _("Assembly"),
+    tier_names = {  # the tier words of every report, capitalised as column heads
+        "raw_material": _("raw material").capitalize(),
+        "component": _("component").capitalize(),
+        "assembly": _("assembly").capitalize(),
     }
     level_names = {
         "low": _("low"),

@@ -440,20 +440,24 @@ def products_table(products: Iterable[Product], markdown: bool = False, language
     """The risk table: one product a line, levels per tier, the date the source page shows,
     the date srpp read it and the source (numbered, the URLs listed below the table).
 
-    Names are in ``language`` (a product's ``name_nb`` in Norwegian); dates are ISO dates.
+    Names, categories and dates are in ``language`` (a product's ``name_nb`` in Norwegian;
+    ``15.10.2021`` in Norwegian, ISO dates in English).
     """
+    from .._catalogue import categories
+
     _ = translator(language)
+    category_names = {c.id: _(c.name) for c in categories()}
     head = ("id", _("name"), _("category"), _("raw material"), _("component"), _("assembly"),
             _("conflict minerals"), _("page date"), _("read"), _("source"))  # fmt: skip
     rows: list[tuple[str, ...]] = []
     urls: dict[str, int] = {}
     for p in products:
         n = urls.setdefault(p.source_url, len(urls) + 1)
-        rows.append((p.id, product_name(p, language), p.category, _level(p.risk.raw_material, language),
-                     _level(p.risk.component, language), _level(p.risk.assembly, language),
-                     yes_no(p.conflict_minerals, language),
-                     p.source_date.isoformat() if p.source_date else _("not shown"),
-                     p.read_date.isoformat() if p.read_date else "-", f"[{n}]"))  # fmt: skip
+        rows.append((p.id, product_name(p, language), category_names.get(p.category, p.category),
+                     _level(p.risk.raw_material, language), _level(p.risk.component, language),
+                     _level(p.risk.assembly, language), yes_no(p.conflict_minerals, language),
+                     format_date(p.source_date, language) if p.source_date else _("not shown"),
+                     format_date(p.read_date, language) if p.read_date else "-", f"[{n}]"))  # fmt: skip
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(md_cell(c) for c in r) + " |" for r in rows]
@@ -622,8 +626,8 @@ def _source(p: Product, language: str = "en") -> str:
     """A product's source: URL, the date the page shows, the date srpp read it."""
     _ = translator(language)
     if p.source_date:
-        shown = _("the page is dated {date}").format(date=p.source_date.isoformat())
+        shown = _("the page is dated {date}").format(date=format_date(p.source_date, language))
     else:
         shown = _("the page shows no date")
-    read = ", " + _("read {date}").format(date=p.read_date.isoformat()) if p.read_date else ""
+    read = ", " + _("read {date}").format(date=format_date(p.read_date, language)) if p.read_date else ""
     return f"{p.source_url} ({shown}{read})"
