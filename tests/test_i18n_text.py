@@ -142,7 +142,7 @@ ENGLISH = {
 }
 # What may stay as it is: ids and codes (instruments, products, categories, parameters,
 # rules, eForms), URLs, JSON keys named in notes, and the data srpp has only in English
-# (CPV's labels, srpp's CPV mapping notes, the titles of the English fixture notices).
+# (CPV's labels, eForms code names, the titles of the English fixture notices).
 _URL = re.compile(r"(?:https?://|<https?://)\S+")
 _IDS = re.compile(r"\b[a-z0-9]+(?:[-_][a-z0-9]+)+\b|\[[a-z_]+\]|`[^`]*`")
 
@@ -163,10 +163,8 @@ def _english_left(text: str, allowed: set[str]) -> set[str]:
 def _data_in_english(codes: list[str], notice_docs: list[dict[str, Any]]) -> set[str]:
     import srpp
     from srpp._codes import code_lists
-    from srpp._cpv import mapping_table
 
-    allowed = {srpp.cpv(c).label for c in codes} | {note for *_, note in mapping_table() if note}
-    allowed |= {srpp.cpv(c).reason for c in codes}
+    allowed = {srpp.cpv(c).label for c in codes}
     # the eForms code lists' names (the EU publishes none in Norwegian)
     allowed |= {name for lst in code_lists()["lists"].values() for name in lst.get("codes", {}).values()}
     allowed |= {r.id for r in default_rules()}  # rule ids, each on a line of its own
@@ -253,3 +251,15 @@ class TestTiersAndNotes:
         low = srpp.recommend({"products": ["coffee"], "risk_overrides": {"raw_material": "low"},
                               "value": {"amount": 2_000_000}, "duration_months": 12}, language=language)  # fmt: skip
         assert any(("No rated tier" in n) or ("Ingen vurderte ledd" in n) for n in low.notes)
+
+
+class TestCpvInNorwegian:
+    def test_mapping_notes_and_reasons_are_translated(self) -> None:
+        """srpp's mapping notes and reasons in Norwegian; CPV's own labels stay as the EU
+        publishes them."""
+        out = run("cpv", "30213100-6", "15861000-1", "79530000-8", "--lang", "nb")[1]
+        assert "hvorfor:  bærbare datamaskiner er DFØs bærbare PC-er" in out
+        assert "hvorfor:  Kaffe på DFØs høyrisikoliste" in out
+        assert "hvorfor:  tjenester: forretningstjenester" in out
+        assert "Portable computers" in out  # CPV's label
+        assert "siden er datert 15.10.2021" in out

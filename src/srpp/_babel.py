@@ -1,4 +1,5 @@
-"""A Babel extractor for the texts in srpp's data files (rule sets in TOML, catalogues in JSON).
+"""A Babel extractor for the texts in srpp's data files (rule sets in TOML, catalogues in JSON,
+the CPV mapping in CSV).
 
 Babel finds the texts in Python modules and Jinja2 templates itself; the words of the rule
 set (reasons, labels, notes, parameter descriptions) and of the instrument and product
@@ -56,8 +57,16 @@ def extract_data(
     raw = fileobj.read()
     text = raw.decode("utf-8-sig")
     name = str(getattr(fileobj, "name", ""))
-    doc = tomllib.loads(text) if name.endswith(".toml") else json.loads(text)
     keys = set(options.get("keys", "").split())
+    if name.endswith(".csv"):  # a table: every cell of the named columns is a text
+        import csv
+
+        lines = text.splitlines()
+        rows = csv.DictReader(line for line in lines if not line.startswith("#"))  # comments
+        for message in dict.fromkeys(row[k] for row in rows for k in sorted(keys) if row.get(k)):
+            yield _line_of(message, lines), None, message, []
+        return
+    doc = tomllib.loads(text) if name.endswith(".toml") else json.loads(text)
     skip = set(options.get("skip", "").split())
     lines = text.splitlines()
     for message in texts(doc, keys, skip):

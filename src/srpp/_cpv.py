@@ -185,7 +185,7 @@ def cpv(code: str, catalogue: Catalogue | None = None) -> CpvCode:
         mine = own.get(sig[:length]) if own else None
         if mine is not None:  # the catalogue's own product, before srpp's mapping
             listed, product = mine
-            reason = f"{product.name}, a product of the catalogue, listed under CPV {listed}"
+            reason = OWN_PRODUCT_REASON.format(product=product.name, listed=listed)
             return CpvCode(full, label, product, listed, Coverage.PRODUCT, reason)
         entry = mapping.get(sig[:length])
         if entry is not None:
@@ -195,7 +195,7 @@ def cpv(code: str, catalogue: Catalogue | None = None) -> CpvCode:
                 return CpvCode(full, label, None, listed, coverage, reason)
             if pid in cat:
                 product = cat.product(pid)
-                reason = note or f"{product.name} on DFØ's high-risk list"
+                reason = note or LISTED_PRODUCT_REASON.format(product=product.name)
                 return CpvCode(full, label, product, listed, Coverage.PRODUCT, reason)
             reason = f"srpp's mapping names product {pid!r}, which this catalogue does not have"
             return CpvCode(full, label, None, listed, Coverage.NO_DATA, reason)
@@ -203,9 +203,12 @@ def cpv(code: str, catalogue: Catalogue | None = None) -> CpvCode:
 
 
 _DEFAULT_REASON = {
-    Coverage.NO_PRODUCT: "reviewed: holds no product of DFØ's high-risk list",
-    Coverage.NO_DATA: "srpp has no risk data for it",
+    Coverage.NO_PRODUCT: N_("reviewed: holds no product of DFØ's high-risk list"),
+    Coverage.NO_DATA: N_("srpp has no risk data for it"),
 }
+# the reasons that name a product, as templates (the writers put them in the reader's language)
+LISTED_PRODUCT_REASON = N_("{product} on DFØ's high-risk list")
+OWN_PRODUCT_REASON = N_("{product}, a product of the catalogue, listed under CPV {listed}")
 
 
 def mapping_table() -> list[tuple[str, Coverage, str, str]]:

@@ -608,7 +608,7 @@ def cpv_text(codes: Iterable[Any], markdown: bool = False, language: str = "en")
         # the call stays outside the f-string: Babel finds calls inside f-strings only on 3.12+
         mapped_by = _("mapped by")
         via = f" [{mapped_by} {c.mapped_by}]" if c.mapped_by and c.mapped_by != c.code else ""
-        lines = [(_("case"), f"{case}{via}"), (_("why"), c.reason)]
+        lines = [(_("case"), f"{case}{via}"), (_("why"), cpv_reason(c, language))]
         if p is not None:
             lines.insert(1, (_("product"), f"{p.id} ({product_name(p, language)})"))
             risk = ", ".join(f"{tier_word(t, language)} {_level(p.risk[t], language)}" for t in Tier)
@@ -620,6 +620,23 @@ def cpv_text(codes: Iterable[Any], markdown: bool = False, language: str = "en")
         else:
             out.append(f"{c.code}  {c.label}\n" + "".join(f"  {k + ':':<{width}}{v}\n" for k, v in lines))
     return "".join(out)
+
+
+def cpv_reason(code: Any, language: str = "en") -> str:
+    """Why a CPV code is in its case, in ``language``: srpp's mapping notes and reasons are
+    in the catalogue; a reason naming a product names it in the language."""
+    from .._cpv import LISTED_PRODUCT_REASON, OWN_PRODUCT_REASON
+
+    if language == "en":
+        return str(code.reason)
+    p = code.product
+    if p is not None:
+        name = product_name(p, language)
+        if code.reason == LISTED_PRODUCT_REASON.format(product=p.name):
+            return gettext(LISTED_PRODUCT_REASON, language).format(product=name)
+        if code.reason == OWN_PRODUCT_REASON.format(product=p.name, listed=code.mapped_by):
+            return gettext(OWN_PRODUCT_REASON, language).format(product=name, listed=code.mapped_by)
+    return gettext(code.reason, language)
 
 
 def _source(p: Product, language: str = "en") -> str:
