@@ -7,6 +7,7 @@ import ast
 import gettext
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -342,3 +343,106 @@ def test_a_policy_value_the_rule_set_refuses_is_reported_in_norwegian(tmp_path: 
         f"srpp: {policy}: parameters.high_risk_level: ukjent risikonivå 'hgh'; mente du 'high'?",
         f"srpp: {policy}: parameters.priority_value: må være et helt antall NOK fra 0 til under 1e13, men er -5",
     ]
+
+
+_BAD_RULES = """\
+extends = "srpp-default"
+remove = ["no-such-rule"]
+nmae = "mine"
+
+[[rules]]
+id = "mine"
+reason = "Because."
+sources = ["https://example.org"]
+when = {fact = "contract_vlaue", op = "=>", value = 5}
+then = {recommend = "code-of-conduct", strength = "strong"}
+
+[[rules]]
+id = "mine"
+reason = "Again."
+when = {fact = "risk_level", op = ">", value = 1}
+then = {derive = "own_fact", label = "Own fact"}
+
+[[rules]]
+id = "third"
+reason = ""
+when = {all = []}
+then = {recommend = "market-dialogue"}
+
+[[rules]]
+id = "fourth"
+reason = "Why."
+when = 5
+then = {derive = "other_fact", label = "Other"}
+"""
+
+# the rule file's own keys, which are the same in every language, and None (a missing value)
+_RULE_KEYS = {"rules", "None", "strength", "holds", "value", "param", "recommend", "derive", "extends", "op", "when", "then"}
+
+
+def _english_in(lines: list[str], prefix: str) -> set[str]:
+    """English words left in error lines, after their paths, quoted values and file keys."""
+    from .test_i18n_text import _english_left
+
+    messages = [line.removeprefix(prefix).split(": ", 1)[1] for line in lines]
+    return _english_left(re.sub(r"'[^']*'", " ", "\n".join(messages)), _RULE_KEYS)
+
+
+def test_a_bad_rule_file_is_reported_in_norwegian(tmp_path: Path) -> None:
+    """Every problem of a rule file in bokmål, at the same paths as in English."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text(_BAD_RULES, "utf-8")
+    prefix = f"srpp: {rules}: "
+    code_en, _, err_en = run("rules", "--rules", str(rules), "--lang", "en")
+    code_nb, _, err_nb = run("rules", "--rules", str(rules), "--lang", "nb")
+    english, norwegian = err_en.splitlines(), err_nb.splitlines()
+    assert code_en == code_nb == 2 and len(english) == len(norwegian) >= 10
+    assert all(line.startswith(prefix) for line in english + norwegian)
+    paths = [[line.removeprefix(prefix).split(": ", 1)[0] for line in lines] for lines in (english, norwegian)]
+    assert paths[0] == paths[1]
+    for line in [
+        "nmae: ukjent nøkkel; mente du 'name'?",
+        "rules[0].then.strength: ukjent verdi for strength 'strong'; ventet en av 'consider', 'should'",
+        "rules[1] (mine).id: regel-id-en 'mine' står to ganger (også i rules[0])",
+        "rules[2].then.strength: må oppgis",
+        "remove[0]: ukjent regel i 'srpp-default' 'no-such-rule'",
+        "rules[0] (mine).when.op: ukjent operator '=>'; mente du '>='?",
+        "rules[0] (mine).then.recommend: ukjent virkemiddel 'code-of-conduct'; ventet en av "
+        "'conflict-minerals-clause', 'contract-clauses', 'market-dialogue', 'selection-criterion', "
+        "'self-assessment'",
+        "rules[3].when: må være en betingelse som tabell/objekt, men er 5",
+    ]:
+        assert prefix + line in norwegian, line
+    assert "rules[0] (mine).when.fact: ukjent faktum 'contract_vlaue'" in "\n".join(norwegian)
+    assert _english_in(norwegian, prefix) == set()
+    assert _english_in(english, prefix)  # the check finds the English it looks for
+    # the same problems when a recommendation reads the file
+    code, _, err = run("recommend", "--example", "laptop-framework", "--rules", str(rules), "--lang", "nb")
+    assert code == 2 and err.splitlines() == norwegian
+
+
+def test_a_bad_rule_set_check_is_reported_in_norwegian(tmp_path: Path) -> None:
+    """Problems found when checking the rule set as a whole, and in extends, in bokmål."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[[rules]]\nid = "a"\nreason = "A."\nsources = ["s"]\n'
+        'when = {fact = "value", op = "=<", value = 3}\nthen = {derive = "highest_risk", label = ""}\n'
+        '[[rules]]\nid = "b"\nreason = "B."\nwhen = {fact = "high_risk", op = "==", value = true}\n'
+        'then = {derive = "b_fact", label = "B"}\n',
+        "utf-8",
+    )
+    prefix = f"srpp: {rules}: "
+    err = run("rules", "--rules", str(rules), "--lang", "nb")[2].splitlines()
+    assert prefix + ("rules[0] (a).then.derive: 'highest_risk' er et faktum i vokabularet; et avledet faktum "
+                     "må ha et eget navn") in err  # fmt: skip
+    assert prefix + "rules[0] (a).then.label: må si faktumet med ord" in err
+    assert prefix + "rules[0] (a).when.op: ukjent operator '=<'; mente du '<='?" in err
+    assert prefix + ("rules[1] (b).when.fact: ukjent faktum 'high_risk': regelen 'high-risk' i srpp-default "
+                     "avleder det, og dette regelsettet har ikke den regelen (en regelfil får den med "
+                     'extends = "srpp-default")') in err  # fmt: skip
+    assert _english_in(err, prefix) == set()
+    rules.write_text('extends = "srpp-defualt"\n', "utf-8")
+    assert run("rules", "--rules", str(rules), "--lang", "nb")[2] == (
+        f"{prefix}extends: ukjent regelsett 'srpp-defualt'; mente du 'srpp-default'? (eller oppgi stien til "
+        "en .toml- eller .json-regelfil)\n"
+    )

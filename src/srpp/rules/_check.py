@@ -84,37 +84,37 @@ def check(rs: RuleSet) -> list[Problem]:
     for i, f in enumerate(rs.facts):
         where = f"facts[{i}]"
         if not isinstance(f, Fact):
-            add(Problem(where, f"must be a srpp.rules.Fact, got {type(f).__name__}"))
+            add(Problem(where, gettext("must be a srpp.rules.Fact, got {kind}").format(kind=type(f).__name__)))
             continue
         if not NAME.match(f.name):
-            add(Problem(f"{where}.name", f"must match {NAME.pattern}, got {f.name!r}"))
+            add(Problem(f"{where}.name", _must_match(NAME, f.name)))
         if f.name in facts:
-            add(Problem(f"{where}.name", f"duplicate fact {f.name!r}"))
+            add(Problem(f"{where}.name", gettext("duplicate fact {name}").format(name=repr(f.name))))
         if f.kind is FactKind.CHOICE and not f.choices:
-            add(Problem(f"{where}.choices", "a choice fact needs at least one choice"))
+            add(Problem(f"{where}.choices", gettext("a choice fact needs at least one choice")))
         facts[f.name] = f
 
     instruments: dict[str, InstrumentType] = {}
     for i, it in enumerate(rs.instruments):
         if not isinstance(it, InstrumentType):
-            add(Problem(f"instruments[{i}]", f"must be an InstrumentType, got {it!r}"))
+            add(Problem(f"instruments[{i}]", gettext("must be an InstrumentType, got {value}").format(value=repr(it))))
             continue
         if it.id in instruments:
-            add(Problem(f"instruments[{i}].id", f"duplicate instrument {it.id!r}"))
+            add(Problem(f"instruments[{i}].id", gettext("duplicate instrument {id}").format(id=repr(it.id))))
         for a in it.attributes:
             if not a.choices:
-                add(Problem(f"instruments[{i}].attributes", f"{a.name!r} needs choices"))
+                add(Problem(f"instruments[{i}].attributes", gettext("{name} needs choices").format(name=repr(a.name))))
         instruments[it.id] = it
 
     params: dict[str, Any] = {}
     for i, p in enumerate(rs.parameters):
         where = f"parameters.{p.name}"
         if not NAME.match(p.name):
-            add(Problem(f"parameters[{i}].name", f"must match {NAME.pattern}, got {p.name!r}"))
+            add(Problem(f"parameters[{i}].name", _must_match(NAME, p.name)))
         if p.name in params:
-            add(Problem(where, "duplicate parameter"))
+            add(Problem(where, gettext("duplicate parameter")))
         if p.kind not in PARAMETER_KINDS:
-            add(Problem(f"{where}.kind", unknown("parameter kind", p.kind, PARAMETER_KINDS)))
+            add(Problem(f"{where}.kind", unknown(gettext("parameter kind"), p.kind, PARAMETER_KINDS)))
         else:
             _check_value(p.kind, p.value, f"{where}.value", add)
             for j, change in enumerate(p.schedule):
@@ -122,15 +122,16 @@ def check(rs: RuleSet) -> list[Problem]:
         from ._model import BASES
 
         if p.basis and p.basis not in BASES:
-            add(Problem(f"{where}.basis", unknown("basis", p.basis, BASES)))
+            add(Problem(f"{where}.basis", unknown(gettext("basis"), p.basis, BASES)))
         if p.source_date and not _is_iso_date(p.source_date):
-            add(Problem(f"{where}.source_date", f"must be an ISO date (YYYY-MM-DD), got {p.source_date!r}"))
+            message = gettext("must be an ISO date (YYYY-MM-DD), got {value}")
+            add(Problem(f"{where}.source_date", message.format(value=repr(p.source_date))))
         days = [c.since for c in p.schedule]
         if not all(isinstance(d, datetime.date) for d in days):
-            add(Problem(f"{where}.schedule", "every change needs a date `since` (YYYY-MM-DD)"))
+            add(Problem(f"{where}.schedule", gettext("every change needs a date `since` (YYYY-MM-DD)")))
         elif days != sorted(set(days)):
-            add(Problem(f"{where}.schedule", "changes must be in date order, one per date, got "
-                        + ", ".join(str(d) for d in days)))  # fmt: skip
+            message = gettext("changes must be in date order, one per date, got {dates}")
+            add(Problem(f"{where}.schedule", message.format(dates=", ".join(str(d) for d in days))))
         params[p.name] = p
 
     derived: dict[str, list[int]] = {}
@@ -138,7 +139,7 @@ def check(rs: RuleSet) -> list[Problem]:
     ids: dict[str, int] = {}
     for i, r in enumerate(rs.rules):
         if not isinstance(r, Rule):
-            add(Problem(f"rules[{i}]", f"must be a srpp.rules.Rule, got {type(r).__name__}"))
+            add(Problem(f"rules[{i}]", gettext("must be a srpp.rules.Rule, got {kind}").format(kind=type(r).__name__)))
             continue
         if isinstance(r.then, Derive):
             derived.setdefault(r.then.fact, []).append(i)
@@ -150,48 +151,50 @@ def check(rs: RuleSet) -> list[Problem]:
             continue
         where = f"rules[{i}]"
         if not isinstance(r.id, str) or not RULE_ID.match(r.id):
-            add(Problem(f"{where}.id", f"must match {RULE_ID.pattern}, got {r.id!r}"))
+            add(Problem(f"{where}.id", _must_match(RULE_ID, r.id)))
         elif r.id in ids:
-            add(Problem(f"{where}.id", f"duplicate rule id {r.id!r} (also rules[{ids[r.id]}])"))
+            message = gettext("duplicate rule id {id} (also {other})")
+            add(Problem(f"{where}.id", message.format(id=repr(r.id), other=f"rules[{ids[r.id]}]")))
         else:
             ids[r.id] = i
         where = f"rules[{i}]" if not isinstance(r.id, str) else f"rules[{i}] ({r.id})"
         if not isinstance(r.reason, str) or not r.reason.strip():
-            add(Problem(f"{where}.reason", "must say why, in words"))
+            add(Problem(f"{where}.reason", gettext("must say why, in words")))
         if not all(isinstance(s, str) and s for s in r.sources):
-            add(Problem(f"{where}.sources", "must be a list of non-empty strings"))
+            add(Problem(f"{where}.sources", gettext("must be a list of non-empty strings")))
         _check_condition(r.when, f"{where}.when", facts, params, derived, instruments, add, 0)
         if alternatives(r.when) > MAX_ALTERNATIVES:
-            add(Problem(f"{where}.when", f"expands to more than {MAX_ALTERNATIVES} alternatives; "
-                        "split the rule"))  # fmt: skip
+            message = gettext("expands to more than {count} alternatives; split the rule")
+            add(Problem(f"{where}.when", message.format(count=MAX_ALTERNATIVES)))
         t = r.then
         if isinstance(t, Derive):
             if not NAME.match(t.fact):
-                add(Problem(f"{where}.then.derive", f"must match {NAME.pattern}, got {t.fact!r}"))
+                add(Problem(f"{where}.then.derive", _must_match(NAME, t.fact)))
             elif t.fact in facts:
-                add(Problem(f"{where}.then.derive", f"{t.fact!r} is a fact of the vocabulary; "
-                            "a derived fact needs a name of its own"))  # fmt: skip
+                message = gettext("{name} is a fact of the vocabulary; a derived fact needs a name of its own")
+                add(Problem(f"{where}.then.derive", message.format(name=repr(t.fact))))
             if not t.label.strip():
-                add(Problem(f"{where}.then.label", "must say the fact in words"))
+                add(Problem(f"{where}.then.label", gettext("must say the fact in words")))
         elif isinstance(t, Recommend):
             found = instruments.get(t.instrument)
             if found is None:
-                add(Problem(f"{where}.then.recommend", unknown("instrument", t.instrument, instruments)))
+                add(Problem(f"{where}.then.recommend", unknown(gettext("instrument"), t.instrument, instruments)))
             else:
                 it = found
                 specs = {a.name: a for a in it.attributes}
                 for name, value in t.attributes:
                     if name not in specs:
                         add(Problem(f"{where}.then.attributes.{name}",
-                                    unknown(f"attribute of {it.id!r}", name, specs)))  # fmt: skip
+                                    unknown(gettext("attribute of {id}").format(id=repr(it.id)), name, specs)))  # fmt: skip
                     elif value not in specs[name].choices:
                         add(Problem(f"{where}.then.attributes.{name}",
-                                    unknown("choice", value, specs[name].choices)))  # fmt: skip
+                                    unknown(gettext("choice"), value, specs[name].choices)))  # fmt: skip
                 if not r.sources and not it.sources:
-                    add(Problem(f"{where}.sources", "a rule that recommends an instrument needs a "
-                                "source (or its instrument type must have one)"))  # fmt: skip
+                    message = gettext("a rule that recommends an instrument needs a source (or its instrument type "
+                                      "must have one)")
+                    add(Problem(f"{where}.sources", message))
         else:
-            add(Problem(f"{where}.then", f"must be Recommend or Derive, got {type(t).__name__}"))
+            add(Problem(f"{where}.then", gettext("must be Recommend or Derive, got {kind}").format(kind=type(t).__name__)))
 
     problems.extend(_cycles(rs, derived, concludes))
 
@@ -208,6 +211,11 @@ def check(rs: RuleSet) -> list[Problem]:
                         "and would be confused by the engine; rename one"))  # fmt: skip
         by_hash.setdefault(h, name)
     return problems
+
+
+def _must_match(pattern: re.Pattern[str], value: object) -> str:
+    """The message for a name or id that does not match ``pattern``."""
+    return gettext("must match {pattern}, got {value}").format(pattern=pattern.pattern, value=repr(value))
 
 
 def _check_value(kind: str, value: Any, where: str, add: Any) -> None:
@@ -245,12 +253,12 @@ def _check_condition(
     from ._model import OPERATORS, AllOf, AnyOf, Compare, Holds, Recommended
 
     if depth > MAX_DEPTH:
-        add(Problem(where, f"is nested more than {MAX_DEPTH} levels deep"))
+        add(Problem(where, gettext("is nested more than {count} levels deep").format(count=MAX_DEPTH)))
         return
     if isinstance(cond, AllOf | AnyOf):
         key = "all" if isinstance(cond, AllOf) else "any"
         if not cond.conditions:
-            add(Problem(f"{where}.{key}", "needs at least one condition"))
+            add(Problem(f"{where}.{key}", gettext("needs at least one condition")))
         for j, c in enumerate(cond.conditions):
             _check_condition(c, f"{where}.{key}[{j}]", facts, params, derived, instruments, add, depth + 1)
         return
@@ -259,22 +267,23 @@ def _check_condition(
         if f is None and cond.fact not in derived:
             add(Problem(f"{where}.holds", _unknown_fact(cond.fact, [*facts, *derived])))
         elif f is not None and f.kind is not FactKind.BOOL:
-            add(Problem(f"{where}.holds", f"{cond.fact!r} is a {f.kind.value} fact; "
-                        "holds tests boolean facts and derived facts; compare it instead"))  # fmt: skip
+            message = gettext("{name} is a {kind} fact; holds tests boolean facts and derived facts; compare it instead")
+            add(Problem(f"{where}.holds", message.format(name=repr(cond.fact), kind=f.kind.value)))
         return
     if isinstance(cond, Recommended):
         if cond.instrument not in instruments:
-            add(Problem(f"{where}.recommended", unknown("instrument", cond.instrument, instruments)))
+            add(Problem(f"{where}.recommended", unknown(gettext("instrument"), cond.instrument, instruments)))
         if not isinstance(cond.strength, Strength):
-            add(Problem(f"{where}.strength", unknown("strength", cond.strength, ["consider", "should"])))
+            add(Problem(f"{where}.strength", unknown(gettext("strength"), cond.strength, ["consider", "should"])))
         return
     if not isinstance(cond, Compare):
-        add(Problem(where, f"is not a condition: {cond!r}"))
+        add(Problem(where, gettext("is not a condition: {value}").format(value=repr(cond))))
         return
     f = facts.get(cond.fact)
     if f is None:
         if cond.fact in derived:
-            add(Problem(f"{where}.fact", f"{cond.fact!r} is derived by a rule; test it with holds"))
+            message = gettext("{name} is derived by a rule; test it with holds")
+            add(Problem(f"{where}.fact", message.format(name=repr(cond.fact))))
         else:
             add(Problem(f"{where}.fact", _unknown_fact(cond.fact, [*facts, *derived])))
         if cond.op not in OPERATORS:  # reported with the fact, so one run names both
@@ -283,38 +292,40 @@ def _check_condition(
     if cond.op not in OPERATORS:
         add(Problem(f"{where}.op", unknown_operator(cond.op)))
     elif not f.kind.ordered and cond.op not in ("==", "!="):
-        add(Problem(f"{where}.op", f"{cond.op!r} does not apply to a {f.kind.value} fact; "
-                    "use == or !="))  # fmt: skip
+        message = gettext("{op} does not apply to a {kind} fact; use == or !=")
+        add(Problem(f"{where}.op", message.format(op=repr(cond.op), kind=f.kind.value)))
     if (cond.value is None) == (cond.param is None):
-        add(Problem(where, "needs exactly one of value and param"))
+        add(Problem(where, gettext("needs exactly one of value and param")))
         return
     if cond.param is not None:
         p = params.get(cond.param)
         if p is None:
-            add(Problem(f"{where}.param", unknown("parameter", cond.param, params)))
+            add(Problem(f"{where}.param", unknown(gettext("parameter"), cond.param, params)))
         elif p.kind != f.kind.value:
-            add(Problem(f"{where}.param", f"parameter {cond.param!r} is {p.kind}, "
-                        f"fact {cond.fact!r} is {f.kind.value}"))  # fmt: skip
+            message = gettext("parameter {param} is {param_kind}, fact {name} is {kind}")
+            add(Problem(f"{where}.param", message.format(param=repr(cond.param), param_kind=p.kind,
+                                                         name=repr(cond.fact), kind=f.kind.value)))  # fmt: skip
         return
     v = cond.value
     ok: bool
     if f.kind is FactKind.LEVEL:
         ok = v in [lv.value for lv in RiskLevel]
-        expected = "a risk level (" + ", ".join(lv.value for lv in RiskLevel) + ")"
+        expected = gettext("a risk level ({levels})").format(levels=", ".join(lv.value for lv in RiskLevel))
     elif f.kind is FactKind.CHOICE:
         ok = v in f.choices
-        expected = "one of " + ", ".join(f.choices)
+        expected = gettext("one of {choices}").format(choices=", ".join(f.choices))
     elif f.kind is FactKind.BOOL:
         ok = isinstance(v, bool)
-        expected = "true or false"
+        expected = gettext("true or false")
     elif f.kind is FactKind.MONEY:
         ok = isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 10**13
-        expected = "a whole number of NOK"
+        expected = gettext("a whole number of NOK")
     else:
         ok = isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2**62
-        expected = "a whole number"
+        expected = gettext("a whole number")
     if not ok:
-        add(Problem(f"{where}.value", f"{cond.fact!r} is compared with {expected}, got {v!r}"))
+        message = gettext("{name} is compared with {expected}, got {value}")
+        add(Problem(f"{where}.value", message.format(name=repr(cond.fact), expected=expected, value=repr(v))))
 
 
 # operators people write for srpp's: other orders, other languages' spellings, symbols
@@ -335,8 +346,9 @@ def unknown_operator(op: object) -> str:
         bare = op.strip().lower()
         meant = bare if bare in OPERATORS else _OPERATOR_SPELLINGS.get(bare)
     if meant is not None:
-        return f"unknown operator {op!r}; did you mean {meant!r}?"
-    return f"unknown operator {op!r}; expected one of {', '.join(repr(o) for o in OPERATORS)}"
+        return gettext("unknown operator {op}; did you mean {meant}?").format(op=repr(op), meant=repr(meant))
+    message = gettext("unknown operator {op}; expected one of {operators}")
+    return message.format(op=repr(op), operators=", ".join(repr(o) for o in OPERATORS))
 
 
 @functools.cache
@@ -363,9 +375,10 @@ def _unknown_fact(name: str, known: list[str]) -> str:
     """An unknown fact; for one srpp-default derives, say how to have it (no misleading guess)."""
     rule = _derived_by_default().get(name)
     if rule is not None:
-        return (f"unknown fact {name!r}: rule {rule!r} of srpp-default derives it, and this rule "
-                "set does not have that rule (a rule file gets it with extends = \"srpp-default\")")
-    return unknown("fact", name, known)
+        message = gettext("unknown fact {name}: rule {rule} of srpp-default derives it, and this rule set "
+                          "does not have that rule (a rule file gets it with {extends})")
+        return message.format(name=repr(name), rule=repr(rule), extends='extends = "srpp-default"')
+    return unknown(gettext("fact"), name, known)
 
 
 def _cycles(rs: RuleSet, derived: dict[str, list[int]], concludes: dict[str, list[int]]) -> list[Problem]:

@@ -71,21 +71,21 @@ class _Reader:
         ok = True
         for k in required:
             if k not in doc:
-                self.fail(f"{where}.{k}" if where else k, "is required")
+                self.fail(f"{where}.{k}" if where else k, gettext("is required"))
                 ok = False
         return ok
 
     def text(self, doc: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
         value = doc.get(key, default)
         if not isinstance(value, str):
-            self.fail(f"{where}.{key}", f"must be a string, got {value!r}")
+            self.fail(f"{where}.{key}", gettext("must be a string, got {value}").format(value=repr(value)))
             return ""
         return value
 
     def texts(self, doc: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
         value = doc.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(f"{where}.{key}", f"must be a list of strings, got {value!r}")
+            self.fail(f"{where}.{key}", gettext("must be a list of strings, got {value}").format(value=repr(value)))
             return ()
         return tuple(value)
 
@@ -93,19 +93,19 @@ class _Reader:
         try:
             return Strength(value)
         except ValueError:
-            self.fail(where, unknown("strength", value, [s.value for s in Strength]))
+            self.fail(where, unknown(gettext("strength"), value, [s.value for s in Strength]))
             return Strength.CONSIDER
 
     def condition(self, doc: Any, where: str) -> Condition:
         if not isinstance(doc, Mapping):
-            self.fail(where, f"must be a condition table/object, got {doc!r}")
+            self.fail(where, gettext("must be a condition table/object, got {value}").format(value=repr(doc)))
             return AllOf(())
         for key, cls in (("all", AllOf), ("any", AnyOf)):
             if key in doc:
                 self.keys(doc, where, [key])
                 items = doc[key]
                 if not isinstance(items, list):
-                    self.fail(f"{where}.{key}", "must be a list of conditions")
+                    self.fail(f"{where}.{key}", gettext("must be a list of conditions"))
                     return cls(())
                 return cls(tuple(self.condition(c, f"{where}.{key}[{j}]") for j, c in enumerate(items)))
         if "holds" in doc:
@@ -121,25 +121,27 @@ class _Reader:
             self.keys(doc, where, ["fact", "op", "value", "param"], ["op"])
             value = doc.get("value")
             if value is not None and not isinstance(value, int | str):
-                self.fail(f"{where}.value", f"must be a number, a string or a boolean, got {value!r}")
+                message = gettext("must be a number, a string or a boolean, got {value}")
+                self.fail(f"{where}.value", message.format(value=repr(value)))
                 value = None
             param = doc.get("param")
             if param is not None and not isinstance(param, str):
-                self.fail(f"{where}.param", f"must be a parameter name, got {param!r}")
+                self.fail(f"{where}.param", gettext("must be a parameter name, got {value}").format(value=repr(param)))
                 param = None
             return Compare(self.text(doc, "fact", where), str(doc.get("op", "==")), value, param)
-        self.fail(where, "must have one of the keys all, any, fact, holds, recommended")
+        self.fail(where, gettext("must have one of the keys all, any, fact, holds, recommended"))
         return AllOf(())
 
     def conclusion(self, doc: Any, where: str) -> Conclusion | None:
         if not isinstance(doc, Mapping):
-            self.fail(where, f"must be a table/object, got {doc!r}")
+            self.fail(where, gettext("must be a table/object, got {kind}").format(kind=repr(doc)))
             return None
         if "recommend" in doc:
             self.keys(doc, where, ["recommend", "strength", "attributes"], ["strength"])
             attributes = doc.get("attributes", {})
             if not isinstance(attributes, Mapping) or not all(isinstance(v, str) for v in attributes.values()):
-                self.fail(f"{where}.attributes", f"must map names to strings, got {attributes!r}")
+                message = gettext("must map names to strings, got {value}")
+                self.fail(f"{where}.attributes", message.format(value=repr(attributes)))
                 attributes = {}
             return Recommend(
                 self.text(doc, "recommend", where),
@@ -153,7 +155,7 @@ class _Reader:
                 self.text(doc, "label", where, ""),
                 self.text(doc, "absent_note", where, ""),
             )
-        self.fail(where, "must have the key recommend or derive")
+        self.fail(where, gettext("must have the key recommend or derive"))
         return None
 
     def rule(self, doc: Any, where: str) -> Rule | None:
@@ -203,7 +205,7 @@ class _Reader:
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
             return value.isoformat()
         if not isinstance(value, str):
-            self.fail(f"{where}.{key}", f"must be an ISO date (YYYY-MM-DD), got {value!r}")
+            self.fail(f"{where}.{key}", gettext("must be an ISO date (YYYY-MM-DD), got {value}").format(value=repr(value)))
             return ""
         return value
 
@@ -216,13 +218,14 @@ class _Reader:
                     return datetime.date.fromisoformat(value)
             except ValueError:
                 pass
-        self.fail(where, f"must be an ISO date (YYYY-MM-DD), got {value!r}")
+        self.fail(where, gettext("must be an ISO date (YYYY-MM-DD), got {value}").format(value=repr(value)))
         return None
 
     def schedule(self, items: Any, where: str) -> tuple[Change, ...]:
         """``[{since = 2027-01-01, value = 300_000, source = "..."}, ...]``."""
         if not isinstance(items, list):
-            self.fail(where, "must be a list of changes like {since = 2027-01-01, value = 300000, source = \"...\"}")
+            self.fail(where, gettext("must be a list of changes like {example}").format(
+                example='{since = 2027-01-01, value = 300000, source = "..."}'))
             return ()
         out = []
         for j, item in enumerate(items):
@@ -238,10 +241,11 @@ class _Reader:
         """A fact the file names, from the vocabulary; its declaration, if any, must match."""
         found = vocabulary.get(name)
         if found is None:
-            self.fail(where, unknown("fact", name, vocabulary) + ": facts are code (a function reads "
-                      "each from the contract), so a rule file can only name one that srpp's "
-                      "vocabulary (srpp.rules.VOCABULARY) or the caller has; pass yours as "
-                      f"RuleSet.load(path, facts=[Fact({name!r}, ...)])")  # fmt: skip
+            message = gettext(": facts are code (a function reads each from the contract), so a rule file can "
+                              "only name one that srpp's vocabulary (srpp.rules.VOCABULARY) or the caller "
+                              "has; pass yours as {example}")
+            example = f"RuleSet.load(path, facts=[Fact({name!r}, ...)])"
+            self.fail(where, unknown(gettext("fact"), name, vocabulary) + message.format(example=example))
             return None
         if decl is None:
             return found
@@ -250,8 +254,9 @@ class _Reader:
         declared = fact_declaration(found)
         for key in _FACT_KEYS:
             if key in decl and decl[key] != declared[key]:
-                self.fail(f"{where}.{key}", f"the file declares {decl[key]!r}, but the fact {name!r} "
-                          f"given to srpp has {declared[key]!r}")  # fmt: skip
+                message = gettext("the file declares {declared}, but the fact {name} given to srpp has {given}")
+                self.fail(f"{where}.{key}", message.format(declared=repr(decl[key]), name=repr(name),
+                                                           given=repr(declared[key])))  # fmt: skip
         return found
 
     def instrument(self, doc: Any, where: str) -> InstrumentType | None:
@@ -262,7 +267,7 @@ class _Reader:
         try:
             phase = Phase(doc["phase"])
         except ValueError:
-            self.fail(f"{where}.phase", unknown("phase", doc["phase"], [p.value for p in Phase]))
+            self.fail(f"{where}.phase", unknown(gettext("phase"), doc["phase"], [p.value for p in Phase]))
             return None
         attrs_ = doc.get("attributes", [])
         specs = []
@@ -279,7 +284,7 @@ class _Reader:
         ):
             items = doc.get(key, [])
             if not isinstance(items, list):
-                self.fail(f"{where}.{key}", f"must be a list, got {items!r}")
+                self.fail(f"{where}.{key}", gettext("must be a list, got {value}").format(value=repr(items)))
                 continue
             for j, x in enumerate(items):
                 here = f"{where}.{key}[{j}]"
@@ -351,7 +356,7 @@ def _read(
     if isinstance(raw_facts, list) and all(isinstance(n, str) for n in raw_facts):
         raw_facts = dict.fromkeys(raw_facts)  # names only: facts = ["risk_overridden"]
     if not isinstance(raw_facts, Mapping):
-        r.fail("facts", "must be a list of fact names or a table of fact declarations by name")
+        r.fail("facts", gettext("must be a list of fact names or a table of fact declarations by name"))
         raw_facts = {}
     refused: set[str] = set()  # declared facts that could not be read
     for name, decl in raw_facts.items():
@@ -364,7 +369,7 @@ def _read(
     inherited = {p.name: p for p in parent.parameters} if parent is not None else {}
     parameters = []
     if not isinstance(params, Mapping):
-        r.fail("parameters", "must be a table/object of parameters by name")
+        r.fail("parameters", gettext("must be a table/object of parameters by name"))
     else:
         for name, p in params.items():
             if (param := r.parameter(str(name), p, f"parameters.{name}", inherited.get(str(name)))) is not None:
@@ -376,7 +381,7 @@ def _read(
         known = {i.id: i for i in (instrument_types() if instruments is None else instruments)}
     raw_instruments = doc.get("instruments", [])
     if not isinstance(raw_instruments, list):
-        r.fail("instruments", "must be a list of instrument types")
+        r.fail("instruments", gettext("must be a list of instrument types"))
         raw_instruments = []
     for j, i in enumerate(raw_instruments):
         if (it := r.instrument(i, f"instruments[{j}]")) is not None:
@@ -385,14 +390,15 @@ def _read(
     raw_rules = doc.get("rules", [])
     rules = []
     if not isinstance(raw_rules, list):
-        r.fail("rules", "must be a list of rules")
+        r.fail("rules", gettext("must be a list of rules"))
     else:
         own: dict[str, int] = {}
         for j, rule in enumerate(raw_rules):
             if (parsed := r.rule(rule, f"rules[{j}]")) is not None:
                 if parsed.id in own:
+                    message = gettext("duplicate rule id {id} (also {other})")
                     r.fail(f"rules[{j}] ({parsed.id}).id",
-                           f"duplicate rule id {parsed.id!r} (also rules[{own[parsed.id]}])")  # fmt: skip
+                           message.format(id=repr(parsed.id), other=f"rules[{own[parsed.id]}]"))  # fmt: skip
                     continue
                 own[parsed.id] = j
                 origins[parsed.id] = f"rules[{j}] ({parsed.id})"
@@ -406,7 +412,7 @@ def _read(
 
     if parent is None:
         if remove:
-            r.fail("remove", "removes rules of the rule set named in extends; this file extends none")
+            r.fail("remove", gettext("removes rules of the rule set named in extends; this file extends none"))
         def build() -> RuleSet:
             return RuleSet(
                 rules=tuple(rules), parameters=tuple(parameters), instruments=tuple(known.values()),
@@ -418,7 +424,7 @@ def _read(
     ids = [x.id for x in parent.rules]
     for j, rid in enumerate(remove):
         if rid not in ids:
-            r.fail(f"remove[{j}]", unknown(f"rule of {parent.name!r}", rid, ids))
+            r.fail(f"remove[{j}]", unknown(gettext("rule of {name}").format(name=repr(parent.name)), rid, ids))
     new = {x.id: x for x in rules}
     kept = [new.pop(x.id, x) for x in parent.rules if x.id not in remove]
 
@@ -436,6 +442,11 @@ def _read(
 
 
 _RULE_PATH = re.compile(r"^rules\[(\d+)\](?: \([^)]*\))?(.*)$", re.DOTALL)
+
+
+def _cycle() -> str:
+    """The message for rule files that extend each other in a cycle, with ``{names}``."""
+    return gettext("rule files extend each other in a cycle: {names}")
 
 
 def _placed(problems: Iterable[Problem], rules: tuple[Rule, ...], origins: Mapping[str, str]) -> list[Problem]:
@@ -469,7 +480,7 @@ def _built(
     built set's ``rules`` are placed where ``origins`` says each rule is written.
     """
     problems = list(r.problems)
-    echoes = tuple(f"unknown fact {name!r}" for name in refused)
+    echoes = tuple(gettext("unknown {kind} {name}").format(kind=gettext("fact"), name=repr(name)) for name in refused)
     try:
         built = build()
     except InvalidRuleSetError as exc:
@@ -504,28 +515,28 @@ def _parent(
     from . import default_rules
 
     if not isinstance(extends, str) or not extends.strip():
-        raise InvalidRuleSetError([Problem("extends", "must name a rule set ('srpp-default') "
-                                           f"or the path of a rule file, got {extends!r}")])  # fmt: skip
+        message = gettext("must name a rule set ('srpp-default') or the path of a rule file, got {value}")
+        raise InvalidRuleSetError([Problem("extends", message.format(value=repr(extends)))])
     if extends in SHIPPED_RULE_SETS:
         shipped = default_rules()
         return shipped, {x.id: f"rules[{k}] ({x.id})" for k, x in enumerate(shipped.rules)}
     if not extends.endswith((".toml", ".json")):
-        raise InvalidRuleSetError([Problem("extends", unknown("rule set", extends, SHIPPED_RULE_SETS)
-                                           + " (or give the path of a .toml or .json rule file)")])  # fmt: skip
+        hint = gettext(" (or give the path of a .toml or .json rule file)")
+        raise InvalidRuleSetError([Problem("extends", unknown(gettext("rule set"), extends, SHIPPED_RULE_SETS) + hint)])
     path = (Path(base) if base is not None else Path.cwd()) / extends
     resolved = path.resolve()
     if resolved in chain:
         names = " -> ".join(str(p) for p in (*chain[chain.index(resolved):], resolved))
-        raise InvalidRuleSetError([Problem("extends", f"rule files extend each other in a cycle: {names}")])
+        raise InvalidRuleSetError([Problem("extends", _cycle().format(names=names))])
     try:
         doc = load_document(path, InvalidRuleSetError)
         if not isinstance(doc, Mapping):
-            raise InvalidRuleSetError([Problem("", f"must be a table/object, got {type(doc).__name__}")])
+            raise InvalidRuleSetError([Problem("", gettext("must be a table/object, got {kind}").format(kind=type(doc).__name__))])
         return _read(doc, facts=facts, instruments=instruments, base=resolved.parent,
                      chain=(*chain, resolved))  # fmt: skip
     except InvalidRuleSetError as exc:
         raise InvalidRuleSetError(
-            p if p.message.startswith("rule files extend each other") else p.within(f"extends ({extends})")
+            p if p.message.startswith(_cycle().split("{", 1)[0]) else p.within(f"extends ({extends})")
             for p in exc.problems
         ) from None
 

@@ -13,7 +13,7 @@ from typing import Any, TypeVar, Union
 import attrs
 
 from .._errors import InvalidPolicyError, InvalidRuleSetError, Problem, RuleSetTooLargeError
-from .._i18n import N_, gettext
+from .._i18n import N_, gettext, ngettext
 from .._model import InstrumentType, Strength
 from .._suggest import unknown
 from ._facts import DEFAULT_FACTS, Fact
@@ -432,10 +432,10 @@ class RuleSet:
         if names:
             raise InvalidRuleSetError(names)
         if limits:
+            head = ngettext("rule set {name} is too large for durable-rules ({n} problem)",
+                            "rule set {name} is too large for durable-rules ({n} problems)", len(limits))
             raise RuleSetTooLargeError(
-                f"rule set {self.name!r} is too large for durable-rules "
-                f"({len(limits)} problem{'s' if len(limits) != 1 else ''})"
-                + "".join(f"\n  - {p}" for p in limits),
+                head.format(name=repr(self.name), n=len(limits)) + "".join(f"\n  - {p}" for p in limits),
                 problems=limits,
             )
 
@@ -513,7 +513,7 @@ class RuleSet:
     def replace(self, *rules: Rule) -> RuleSet:
         """A new rule set in which each given rule replaces the rule with its id."""
         new = {r.id: r for r in rules}
-        missing = [Problem("rules", unknown("rule", i, [r.id for r in self.rules]))
+        missing = [Problem("rules", unknown(gettext("rule"), i, [r.id for r in self.rules]))
                    for i in new if i not in self]  # fmt: skip
         if missing:
             raise InvalidRuleSetError(missing)
@@ -521,7 +521,7 @@ class RuleSet:
 
     def without(self, *rule_ids: str) -> RuleSet:
         """A new rule set without the rules of these ids."""
-        missing = [Problem("rules", unknown("rule", i, [r.id for r in self.rules]))
+        missing = [Problem("rules", unknown(gettext("rule"), i, [r.id for r in self.rules]))
                    for i in rule_ids if i not in self]  # fmt: skip
         if missing:
             raise InvalidRuleSetError(missing)
@@ -687,7 +687,8 @@ class RuleSet:
 
         doc = load_document(path, InvalidRuleSetError)
         if not isinstance(doc, Mapping):
-            raise InvalidRuleSetError([Problem("", f"must be a table/object, got {type(doc).__name__}")])
+            message = gettext("must be a table/object, got {kind}")
+            raise InvalidRuleSetError([Problem("", message.format(kind=type(doc).__name__))])
         chain: tuple[Path, ...] = ()
         base = None
         if isinstance(path, str | os.PathLike):
