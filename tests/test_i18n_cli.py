@@ -446,3 +446,27 @@ def test_a_bad_rule_set_check_is_reported_in_norwegian(tmp_path: Path) -> None:
         f"{prefix}extends: ukjent regelsett 'srpp-defualt'; mente du 'srpp-default'? (eller oppgi stien til "
         "en .toml- eller .json-regelfil)\n"
     )
+
+
+def test_a_rule_set_too_large_for_the_engine_is_reported_in_norwegian() -> None:
+    """durable-rules' limits, dependency cycles and colliding names, in bokmål at the same paths."""
+    from srpp import InvalidRuleSetError, RuleSetTooLargeError
+    from srpp.rules import Compare, Fact, FactKind, Recommend, Recommended, Rule, RuleSet, default_rules
+
+    def rule(rid: str, when: Any, then: Any = None) -> Rule:
+        return Rule(rid, when, then or Recommend("market-dialogue", "consider"), "r", ("s",))
+
+    with speaking("nb"), pytest.raises(RuleSetTooLargeError) as info:
+        RuleSet([rule(f"r{i}", Compare("value", ">=", 5)) for i in range(257)])
+    assert str(info.value).startswith("regelsettet 'custom' er for stort for durable-rules (1 feil)\n")
+    assert [p.field for p in info.value.problems] == ["rules"]
+    assert info.value.problems[0].message.startswith("257 regler ender i testen value >= NOK 5; durable-rules "
+                                                     "tar høyst 256 der (motorfeil 108)")  # fmt: skip
+    cycle = rule("r", Recommended("contract-clauses"), Recommend("contract-clauses", "should"))
+    with speaking("nb"), pytest.raises(InvalidRuleSetError) as error:
+        RuleSet([cycle])
+    assert "rules[0] (r): reglene avhenger av hverandre i ring: r -> r" in [str(p) for p in error.value.problems]
+    facts = [Fact("attr_70789", FactKind.BOOL, "a", bool), Fact("attr_2110122", FactKind.BOOL, "b", bool)]
+    with speaking("nb"), pytest.raises(InvalidRuleSetError) as error:
+        default_rules().with_facts(*facts)
+    assert "facts: 'attr_2110122' og 'attr_70789' har samme hash i durable-rules" in str(error.value)

@@ -184,8 +184,8 @@ def check(rs: RuleSet) -> list[Problem]:
                 specs = {a.name: a for a in it.attributes}
                 for name, value in t.attributes:
                     if name not in specs:
-                        add(Problem(f"{where}.then.attributes.{name}",
-                                    unknown(gettext("attribute of {id}").format(id=repr(it.id)), name, specs)))  # fmt: skip
+                        kind = gettext("attribute of {id}").format(id=repr(it.id))
+                        add(Problem(f"{where}.then.attributes.{name}", unknown(kind, name, specs)))
                     elif value not in specs[name].choices:
                         add(Problem(f"{where}.then.attributes.{name}",
                                     unknown(gettext("choice"), value, specs[name].choices)))  # fmt: skip
@@ -194,7 +194,8 @@ def check(rs: RuleSet) -> list[Problem]:
                                       "must have one)")
                     add(Problem(f"{where}.sources", message))
         else:
-            add(Problem(f"{where}.then", gettext("must be Recommend or Derive, got {kind}").format(kind=type(t).__name__)))
+            message = gettext("must be Recommend or Derive, got {kind}")
+            add(Problem(f"{where}.then", message.format(kind=type(t).__name__)))
 
     problems.extend(_cycles(rs, derived, concludes))
 
@@ -203,12 +204,9 @@ def check(rs: RuleSet) -> list[Problem]:
     for name in sorted({name for name in facts} | set(RESERVED)):
         h = fnv1a_32(name)
         if h in operators:
-            add(Problem("facts", f"{name!r} has the same 32-bit hash in durable-rules as its "
-                        f"operator {operators[h]!r}, so the engine would read it as that "
-                        "operator; rename the fact"))  # fmt: skip
+            add(Problem("facts", _same_hash_as_operator(name, operators[h])))
         elif h in by_hash:
-            add(Problem("facts", f"{by_hash[h]!r} and {name!r} have the same hash in durable-rules "
-                        "and would be confused by the engine; rename one"))  # fmt: skip
+            add(Problem("facts", _same_hash(by_hash[h], name)))
         by_hash.setdefault(h, name)
     return problems
 
@@ -216,6 +214,20 @@ def check(rs: RuleSet) -> list[Problem]:
 def _must_match(pattern: re.Pattern[str], value: object) -> str:
     """The message for a name or id that does not match ``pattern``."""
     return gettext("must match {pattern}, got {value}").format(pattern=pattern.pattern, value=repr(value))
+
+
+def _same_hash_as_operator(name: str, operator: str) -> str:
+    """The message for a fact whose durable-rules hash is that of an engine operator."""
+    message = gettext("{name} has the same 32-bit hash in durable-rules as its operator {operator}, so "
+                      "the engine would read it as that operator; rename the fact")
+    return message.format(name=repr(name), operator=repr(operator))
+
+
+def _same_hash(first: str, second: str) -> str:
+    """The message for two facts with the same durable-rules hash."""
+    message = gettext("{first} and {second} have the same hash in durable-rules and would be confused "
+                      "by the engine; rename one")
+    return message.format(first=repr(first), second=repr(second))
 
 
 def _check_value(kind: str, value: Any, where: str, add: Any) -> None:
@@ -267,7 +279,8 @@ def _check_condition(
         if f is None and cond.fact not in derived:
             add(Problem(f"{where}.holds", _unknown_fact(cond.fact, [*facts, *derived])))
         elif f is not None and f.kind is not FactKind.BOOL:
-            message = gettext("{name} is a {kind} fact; holds tests boolean facts and derived facts; compare it instead")
+            message = gettext("{name} is a {kind} fact; holds tests boolean facts and derived facts; "
+                              "compare it instead")
             add(Problem(f"{where}.holds", message.format(name=repr(cond.fact), kind=f.kind.value)))
         return
     if isinstance(cond, Recommended):
@@ -409,7 +422,8 @@ def _cycles(rs: RuleSet, derived: dict[str, list[int]], concludes: dict[str, lis
                 if key not in reported:
                     reported.add(key)
                     names = " -> ".join(rs.rules[k].id for k in cycle)
-                    problems.append(Problem(f"rules[{j}] ({rs.rules[j].id})", f"dependency cycle: {names}"))
+                    message = gettext("dependency cycle: {names}").format(names=names)
+                    problems.append(Problem(f"rules[{j}] ({rs.rules[j].id})", message))
             elif j not in state:
                 visit(j, path)
         path.pop()
@@ -607,12 +621,9 @@ def engine_problems(rs: RuleSet) -> tuple[list[Problem], list[Problem]]:
     for name in sorted(props):
         h = fnv1a_32(name)
         if h in engine_hashes:
-            names.append(Problem("facts", f"{name!r} has the same 32-bit hash in durable-rules as "
-                                 f"its operator {engine_hashes[h]!r}, so the engine would read it "
-                                 "as that operator; rename the fact"))  # fmt: skip
+            names.append(Problem("facts", _same_hash_as_operator(name, engine_hashes[h])))
         elif h in seen:
-            names.append(Problem("facts", f"{seen[h]!r} and {name!r} have the same hash in "
-                                 "durable-rules and would be confused by the engine; rename one"))  # fmt: skip
+            names.append(Problem("facts", _same_hash(seen[h], name)))
         seen.setdefault(h, name)
     if names:
         return names, limits
@@ -620,26 +631,27 @@ def engine_problems(rs: RuleSet) -> tuple[list[Problem], list[Problem]]:
     contract_props = {p for p in props if p not in MESSAGE_PROPERTIES and p not in ("_n", "_s")}
     if len(contract_props) + len(MESSAGE_PROPERTIES) > MAX_PROPERTIES:
         used = len(contract_props) - 1  # less srpp's own kind property
-        limits.append(Problem("facts", f"the rules test {used} different facts; durable-rules "
-                              f"takes at most {MAX_PROPERTIES - 3} (engine error 302): test "
-                              "fewer facts, or split the rule set"))  # fmt: skip
+        message = gettext("the rules test {used} different facts; durable-rules takes at most {most} "
+                          "(engine error 302): test fewer facts, or split the rule set")
+        limits.append(Problem("facts", message.format(used=used, most=MAX_PROPERTIES - 3)))
 
     net = _Network({f.name: f for f in rs.facts})
     for name, body in definition.items():
         patterns = body["all"]
         if len(patterns) > MAX_PATTERNS:
-            limits.append(Problem(f"{where(name)}.when", f"joins {len(patterns) - 1} conclusions of "
-                                  f"other rules; durable-rules joins at most {MAX_PATTERNS - 1} in "
-                                  "one rule (engine error 304): derive an intermediate fact from "
-                                  "some of them and test that"))  # fmt: skip
+            message = gettext("joins {count} conclusions of other rules; durable-rules joins at most {most} "
+                              "in one rule (engine error 304): derive an intermediate fact from some of "
+                              "them and test that")
+            message = message.format(count=len(patterns) - 1, most=MAX_PATTERNS - 1)
+            limits.append(Problem(f"{where(name)}.when", message))
         for pattern in patterns:
             for expr in pattern.values():
                 ops = _operators(expr)
                 if ops > MAX_OPERATORS:
-                    limits.append(Problem(f"{where(name)}.when", f"nests {ops} all/any groups in one "
-                                          f"test of the contract; durable-rules takes at most "
-                                          f"{MAX_OPERATORS} (engine error 113): flatten the "
-                                          "condition or split the rule"))  # fmt: skip
+                    message = gettext("nests {count} all/any groups in one test of the contract; "
+                                      "durable-rules takes at most {most} (engine error 113): flatten "
+                                      "the condition or split the rule")
+                    limits.append(Problem(f"{where(name)}.when", message.format(count=ops, most=MAX_OPERATORS)))
                 net.add(expr, net.root).ends.append(name)
     if limits:
         return names, limits
@@ -664,22 +676,24 @@ def engine_problems(rs: RuleSet) -> tuple[list[Problem], list[Problem]]:
             path.append((child, iter(list(child.children.values()))))
     for node in order:
         if len(node.children) > MAX_TESTS_AFTER_ONE:
-            limits.append(Problem("rules", f"{len(node.children)} different tests follow "
-                                  f"{node.label} in durable-rules' network, whose table there has "
-                                  f"{ALPHA_SLOTS} slots (full, it hangs for good); srpp allows "
-                                  f"{MAX_TESTS_AFTER_ONE}: use fewer different constants (merge "
-                                  "thresholds) or split the rule set"))  # fmt: skip
+            message = gettext("{count} different tests follow {test} in durable-rules' network, whose "
+                              "table there has {slots} slots (full, it hangs for good); srpp allows "
+                              "{most}: use fewer different constants (merge thresholds) or split the "
+                              "rule set")
+            limits.append(Problem("rules", message.format(count=len(node.children), test=node.label,
+                                                          slots=ALPHA_SLOTS, most=MAX_TESTS_AFTER_ONE)))  # fmt: skip
         if len(node.ends) > MAX_PATTERNS_AT_ONE:
-            limits.append(Problem("rules", f"{len(node.ends)} rules end at the test {node.label}; "
-                                  f"durable-rules takes at most {MAX_PATTERNS_AT_ONE} there "
-                                  "(engine error 108): merge rules with the same condition"))  # fmt: skip
+            message = gettext("{count} rules end at the test {test}; durable-rules takes at most {most} "
+                              "there (engine error 108): merge rules with the same condition")
+            limits.append(Problem("rules", message.format(count=len(node.ends), test=node.label,
+                                                          most=MAX_PATTERNS_AT_ONE)))  # fmt: skip
     if limits:
         return names, limits
     worst = pending[id(net.root)]
     if worst > MAX_STACK:
-        limits.append(Problem("rules", f"one contract can make {worst} tests true at once; "
-                              f"durable-rules keeps at most {MAX_STACK} pending while it matches "
-                              "a contract (engine error 303): use fewer overlapping thresholds on "
-                              "one fact (ranges that exclude each other count once), or split the "
-                              "rule set"))  # fmt: skip
+        message = gettext("one contract can make {count} tests true at once; durable-rules keeps at "
+                          "most {most} pending while it matches a contract (engine error 303): use "
+                          "fewer overlapping thresholds on one fact (ranges that exclude each other "
+                          "count once), or split the rule set")
+        limits.append(Problem("rules", message.format(count=worst, most=MAX_STACK)))
     return names, limits

@@ -205,7 +205,8 @@ class _Reader:
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
             return value.isoformat()
         if not isinstance(value, str):
-            self.fail(f"{where}.{key}", gettext("must be an ISO date (YYYY-MM-DD), got {value}").format(value=repr(value)))
+            message = gettext("must be an ISO date (YYYY-MM-DD), got {value}")
+            self.fail(f"{where}.{key}", message.format(value=repr(value)))
             return ""
         return value
 
@@ -531,7 +532,8 @@ def _parent(
     try:
         doc = load_document(path, InvalidRuleSetError)
         if not isinstance(doc, Mapping):
-            raise InvalidRuleSetError([Problem("", gettext("must be a table/object, got {kind}").format(kind=type(doc).__name__))])
+            message = gettext("must be a table/object, got {kind}")
+            raise InvalidRuleSetError([Problem("", message.format(kind=type(doc).__name__))])
         return _read(doc, facts=facts, instruments=instruments, base=resolved.parent,
                      chain=(*chain, resolved))  # fmt: skip
     except InvalidRuleSetError as exc:

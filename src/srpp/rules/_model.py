@@ -455,28 +455,28 @@ class RuleSet:
         for r in self.rules:
             if r.id == rule_id:
                 return r
-        raise KeyError(unknown("rule", rule_id, [r.id for r in self.rules]))
+        raise KeyError(unknown(gettext("rule"), rule_id, [r.id for r in self.rules]))
 
     def parameter(self, name: str) -> Parameter:
         """The parameter with this name."""
         for p in self.parameters:
             if p.name == name:
                 return p
-        raise KeyError(unknown("parameter", name, [p.name for p in self.parameters]))
+        raise KeyError(unknown(gettext("parameter"), name, [p.name for p in self.parameters]))
 
     def instrument(self, instrument_id: str) -> InstrumentType:
         """The instrument type with this id."""
         for i in self.instruments:
             if i.id == instrument_id:
                 return i
-        raise KeyError(unknown("instrument", instrument_id, [i.id for i in self.instruments]))
+        raise KeyError(unknown(gettext("instrument"), instrument_id, [i.id for i in self.instruments]))
 
     def fact(self, name: str) -> Fact:
         """The base fact with this name."""
         for f in self.facts:
             if f.name == name:
                 return f
-        raise KeyError(unknown("fact", name, [f.name for f in self.facts]))
+        raise KeyError(unknown(gettext("fact"), name, [f.name for f in self.facts]))
 
     @functools.cached_property
     def derived(self) -> dict[str, Derive]:
