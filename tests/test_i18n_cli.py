@@ -279,11 +279,15 @@ def test_field_paths_are_the_same_in_both_languages(doc: dict[str, Any]) -> None
 
 def test_examples_lists_the_norwegian_titles() -> None:
     """srpp examples --lang nb: the same names, the titles a Norwegian buyer writes."""
-    en = dict(line.split(None, 1) for line in run("examples")[1].splitlines())
-    nb = dict(line.split(None, 1) for line in run("examples", "--lang", "nb")[1].splitlines())
+    en_out, nb_out = run("examples")[1], run("examples", "--lang", "nb")[1]
+    en = dict(line.split(None, 1) for line in en_out.split("\n\n")[0].splitlines())
+    nb = dict(line.split(None, 1) for line in nb_out.split("\n\n")[0].splitlines())
     assert en.keys() == nb.keys() and len(en) >= 3
     assert nb["laptop-framework"] == "Rammeavtale for bærbare PC-er og skjermer"
     assert all(nb[name] != en[name] for name in en)
+    # the example plans follow, for srpp portfolio, in the same language
+    assert "plan-2027            12 contracts" in en_out
+    assert "plan-2027            12 kontrakter" in nb_out and "portfolio --example" in nb_out
 
 
 def test_notices_that_cannot_be_read_are_reported_in_norwegian(tmp_path: Path) -> None:

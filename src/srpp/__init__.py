@@ -12,8 +12,6 @@ for Public and Financial Management).
  ('conflict-minerals-clause', 'consider'), ('self-assessment', 'should')]
 """
 
-from __future__ import annotations
-
 from ._amount import parse_amount
 from ._batch import recommend_many
 from ._table import recommend_table

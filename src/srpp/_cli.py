@@ -535,6 +535,14 @@ def cmd_examples(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         own = importlib_resources.files("srpp.data").joinpath("examples", args.lang, f.name)
         doc = json.loads((own if own.is_file() else f).read_text("utf-8"))
         print(f"{name:<20} {doc.get('title', '')}", file=out)
+    plans = examples("portfolios")
+    if plans:
+        print("", file=out)
+        print(gettext("Plans of contracts, for srpp portfolio --example NAME:"), file=out)
+        for name, f in plans.items():
+            n = len(json.loads(f.read_text("utf-8")))
+            line = ngettext("{n} contract", "{n} contracts", n).format(n=n)
+            print(f"{name:<20} {line}", file=out)
     return EXIT_OK
 
 
