@@ -165,6 +165,28 @@ class TestBadInputCostsOnlyItself:
         code, out, err = run("recommend", write(tmp_path, "x.jsonl", text[:-5]), "--format", "json")
         assert code == 2 and len(out.splitlines()) == 2 and "line 3, contract #3" in err
 
+    def test_a_missing_comma_in_a_pretty_printed_list_loses_nothing(self, tmp_path: Path) -> None:
+        """The documentation's list layout, one object a line, the comma after d2 missing: all
+        five are written, the broken spot is reported once with its line, ']' is no contract."""
+        lines = [json.dumps(GOOD | {"id": f"d{i}"}) for i in range(1, 6)]
+        text = "[\n" + ",\n".join(lines[:2]) + "\n" + ",\n".join(lines[2:]) + "\n]\n"
+        code, out, err = run("recommend", write(tmp_path, "x.json", text), "--format", "json")
+        ids = [json.loads(line)["contract"]["id"] for line in out.splitlines()]
+        assert code == 2 and ids == ["d1", "d2", "d3", "d4", "d5"]
+        assert err.splitlines() == [f"srpp: {tmp_path / 'x.json'}: line 4, column 1: expected ',' or ']' between list items, got '{{'"]
+
+    def test_a_broken_element_of_a_list_costs_only_itself(self, tmp_path: Path) -> None:
+        """An element that is not JSON: the ones after it (with their commas) are still read, the
+        closing ']' is not counted, the summary counts five contracts."""
+        lines = [json.dumps(GOOD | {"id": f"d{i}"}) for i in range(1, 6)]
+        lines[2] = lines[2].replace('"d3"', '"d3', 1)
+        text = "[\n" + ",\n".join(lines) + ",\n]\n"
+        code, out, err = run("recommend", write(tmp_path, "x.json", text), "--format", "json")
+        ids = [json.loads(line)["contract"]["id"] for line in out.splitlines()]
+        assert code == 2 and ids == ["d1", "d2", "d4", "d5"]
+        assert "line 4, contract #3" in err and "contract #4" not in err and "contract #6" not in err
+        assert "1 of 5 contracts" in err
+
     def test_blank_lines_do_not_shift_line_numbers(self, tmp_path: Path) -> None:
         """The bad contract on line 6 is reported as line 6."""
         text = json.dumps(GOOD) + "\n\n\n\n\n" + json.dumps(BAD) + "\n"

@@ -128,6 +128,11 @@ class TestStreams:
         found = stream(text)
         assert len(docs(found)) == 2 and found[-1].fatal
 
+    def test_a_comma_before_the_closing_bracket_is_no_item(self) -> None:
+        """``[{...},\n{...},\n]``: both items, and one problem between items, not an item."""
+        found = stream("[\n" + json.dumps(GOOD) + ",\n" + json.dumps(GOOD) + ",\n]\n")
+        assert len(docs(found)) == 2 and [(i.line, i.between) for i in found if i.problem] == [(4, True)]
+
     def test_an_empty_input_has_no_items(self) -> None:
         """Nothing, or only white space."""
         assert stream("") == [] and stream(" \n\n") == []

@@ -100,6 +100,7 @@ class _Run:
         self.source = source
         self.total = 0
         self.bad = 0
+        self.syntax = 0  # problems between contracts (a list's missing comma): no contract
 
 
 def _recommendations(
@@ -141,6 +142,10 @@ def _recommend_one(doc: Any, rules: RuleSet, policy: Policy, language: str) -> R
 
 def _unreadable(run: _Run, err: IO[str], item: Item) -> None:
     """Report an item that could not be read (not JSON, not an object, ...), by its line."""
+    if item.between:  # the problem carries its line; it is no contract
+        run.syntax += 1
+        print(f"srpp: {run.source}: {item.problem}", file=err)
+        return
     run.bad += 1
     where = f"{run.source}: {_label(item, None)}" if item.line else run.source
     print(f"srpp: {where}: {item.problem}", file=err)
@@ -154,7 +159,7 @@ def _outcomes(args: argparse.Namespace, folder: str, err: IO[str], run: _Run) ->
     show = err.isatty()
     try:
         for item in items(stream):
-            run.total += 1
+            run.total += not item.between
             yield item
             if show and run.total % 1000 == 0:
                 count = format_decimal(run.total, language)
@@ -306,7 +311,9 @@ def _problems_of(exc: _ProblemsError, path: str | None) -> list[str]:
     return [f"{path}: {p}" if path and not p.startswith(f"{path}: ") else str(p) for p in exc.problems]
 
 
-def _done(bad: int, total: int, source: str, err: IO[str]) -> int:
+def _done(bad: int, total: int, source: str, err: IO[str], syntax: int = 0) -> int:
+    if syntax and not bad:  # the contracts are all valid, the file's syntax is not
+        return EXIT_BAD_INPUT
     if bad:
         message = ngettext("{bad} of {total} contract in {source} is not valid",
                            "{bad} of {total} contracts in {source} are not valid", total)  # fmt: skip
@@ -378,14 +385,14 @@ def cmd_recommend(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
         results = _recommendations(args, "examples", err, run, rules, policy)
         out.write(recommendation_html(list(results), language=args.lang))
-        return _done(run.bad, run.total, run.source, err)
+        return _done(run.bad, run.total, run.source, err, run.syntax)
     first = True
     for text, flush in _rendered(args, err, run, rules, policy, args.format):
         out.write(text if first or args.format == "json" else "\n" + text)
         if flush:
             out.flush()  # each result as soon as it is known (a chunk's at once on a pool)
         first = False
-    return _done(run.bad, run.total, run.source, err)
+    return _done(run.bad, run.total, run.source, err, run.syntax)
 
 
 def cmd_portfolio(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -403,7 +410,7 @@ def cmd_portfolio(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         print(portfolio_csv(portfolio, excel=args.excel, language=args.lang), end="", file=out)
     else:
         print(portfolio_text(portfolio, args.format == "markdown", args.lang), end="", file=out)
-    return _done(run.bad, run.total, run.source, err)
+    return _done(run.bad, run.total, run.source, err, run.syntax)
 
 
 def cmd_screen(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:

@@ -123,6 +123,8 @@ class Item:
         doc: The parsed document, or ``None`` when ``problem`` is set.
         problem: What is wrong with it, without the file's name.
         fatal: Whether the rest of the input could not be read after this problem.
+        between: Whether the problem is in the syntax between items (a missing comma in a
+            list): no item of its own, the items around it are read.
     """
 
     line: int
@@ -130,6 +132,7 @@ class Item:
     doc: Any = None
     problem: str | None = None
     fatal: bool = False
+    between: bool = False
 
 
 class _TooManyDigits(ValueError):
@@ -450,46 +453,119 @@ def _list_items(src: _Stream, objects: bool, limits: Limits) -> Iterator[Item]:
     decoder = _decoder(limits)
     src.pos += 1  # the "["
     index = 0
+    indent = 0  # the column of the last item (pretty-printed lists indent their items alike)
     expect_item = True
+    lenient = False  # after a break: items one a line, as JSON Lines, commas optional
     while True:
         c = src.skip_ws()
         if c is None:
+            if lenient:  # the break was reported; what could be read after it was
+                return
             problem = gettext("the list ends without ']' (is the file truncated?)")
             yield Item(src.line_at(src.pos), index, problem=problem, fatal=True)
             return
-        if c == "]" and (index == 0 or not expect_item):
+        if c == "]" and (index == 0 or not expect_item or lenient):
             src.pos += 1
             if src.skip_ws() is not None:
                 yield from _recover(src, objects, limits, index, gettext("unexpected text after the end of the list"))
             return
-        if not expect_item:
-            if c != ",":
-                yield from _recover(src, objects, limits, index,
-                                    gettext("expected ',' or ']' between list items, got {found}").format(found=repr(c)))  # fmt: skip
-                return
-            src.pos += 1
-            expect_item = True
+        if c == "]":  # "...},\n]": the comma is a problem of the list; the ']' is no item
+            yield _between(src, index, gettext("a ',' before the ']' that ends the list"))
+            expect_item = False
             continue
+        if not expect_item:
+            if c == ",":
+                src.pos += 1
+                expect_item = True
+                continue
+            if not lenient and _decodes(decoder, src, limits):
+                # a missing comma before an item: a problem of the list, no item lost
+                message = gettext("expected ',' or ']' between list items, got {found}")
+                yield _between(src, index, message.format(found=repr(c)))
+            # (what does not decode is reported as a broken item below)
         line = src.line_at(src.pos)
-        while True:
-            try:
-                doc, end = decoder.raw_decode(src.buf, src.pos)
-                break
-            except (json.JSONDecodeError, _TooManyDigits, RecursionError, ValueError) as exc:
-                if len(src.buf) - src.pos <= limits.max_item_bytes and src.more():
-                    continue
-                if len(src.buf) - src.pos > limits.max_item_bytes:
-                    message = gettext("an item larger than {limit} bytes; the rest of the list cannot be read")
-                    yield Item(line, index, problem=message.format(limit=f"{limits.max_item_bytes:,}"), fatal=True)
-                    return
-                yield from _recover(src, objects, limits, index, _problem(exc, limits, src.buf, src.pos, src.line_at))
+        column = src.pos - (src.buf.rfind("\n", 0, src.pos) + 1)
+        try:
+            doc, end = _raw_decode(decoder, src, limits)
+        except _ItemTooLarge:
+            message = gettext("an item larger than {limit} bytes; the rest of the list cannot be read")
+            yield Item(line, index, problem=message.format(limit=f"{limits.max_item_bytes:,}"), fatal=True)
+            return
+        except (json.JSONDecodeError, _TooManyDigits, RecursionError, ValueError) as exc:
+            # this item costs only itself: the next line that can start an item goes on
+            problem = _problem(exc, limits, src.buf, src.pos, src.line_at)
+            broken_at = exc.pos if isinstance(exc, json.JSONDecodeError) else src.pos
+            found = _resync(src, objects, limits, broken_at, column)
+            yield Item(line, index, problem=problem, fatal=not found)
+            if not found:
                 return
+            index += 1
+            lenient = expect_item = True
+            continue
+        indent = column
         bad = _bad_byte(src.buf[src.pos : end], line)
         src.pos = end
         yield Item(line, index, problem=bad) if bad else _check(doc, line, index, objects, limits)
         index += 1
         expect_item = False
         src.drop()
+
+
+class _ItemTooLarge(Exception):
+    pass
+
+
+def _raw_decode(decoder: json.JSONDecoder, src: _Stream, limits: Limits) -> tuple[Any, int]:
+    """The document at ``src.pos`` and where it ends, reading more of the stream as needed."""
+    while True:
+        try:
+            return decoder.raw_decode(src.buf, src.pos)
+        except (json.JSONDecodeError, _TooManyDigits, RecursionError, ValueError):
+            if len(src.buf) - src.pos <= limits.max_item_bytes and src.more():
+                continue
+            if len(src.buf) - src.pos > limits.max_item_bytes:
+                raise _ItemTooLarge from None
+            raise
+
+
+def _decodes(decoder: json.JSONDecoder, src: _Stream, limits: Limits) -> bool:
+    try:
+        _raw_decode(decoder, src, limits)
+    except (_ItemTooLarge, json.JSONDecodeError, _TooManyDigits, RecursionError, ValueError):
+        return False
+    return True
+
+
+def _between(src: _Stream, index: int, problem: str) -> Item:
+    """A problem of the list's syntax at ``src.pos``, between items: no item of its own."""
+    line = src.line_at(src.pos)
+    column = src.pos - (src.buf.rfind("\n", 0, src.pos) + 1) + 1
+    return Item(line, index, problem=_at_line(line, column) + problem, between=True)
+
+
+def _resync(src: _Stream, objects: bool, limits: Limits, broken_at: int, indent: int) -> bool:
+    """After a break at ``broken_at``: move ``src.pos`` to the next line that can start an item
+    (an object with ``objects``) or end the list, indented no deeper than ``indent`` (so not
+    inside the broken item); False when the input ends first."""
+    pos = broken_at
+    while True:
+        nl = src.buf.find("\n", pos)
+        while nl < 0 or "\n" not in src.buf[nl + 1 :]:
+            if len(src.buf) - src.pos > limits.max_item_bytes or not src.more():
+                break
+            nl = src.buf.find("\n", pos)
+        if nl < 0:
+            return False
+        pos = nl + 1
+        end = src.buf.find("\n", pos)
+        text = src.buf[pos : len(src.buf) if end < 0 else end]
+        stripped = text.lstrip(" \t\r")
+        if stripped and len(text) - len(stripped) <= indent:
+            if stripped[0] == "]" or (stripped[0] == "{" if objects else stripped[0] not in "},:"):
+                src.pos = pos
+                return True
+        if end < 0:
+            return False
 
 
 def _recover(src: _Stream, objects: bool, limits: Limits, index: int, problem: str) -> Iterator[Item]:
