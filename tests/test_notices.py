@@ -279,6 +279,10 @@ class TestUnreadableValues:
         ('"lots"', "lots", "not a number"),
         ("1e400", "inf", "not a finite number"),
         ("-5", "-5", "a negative amount"),
+        ("1e14", "100000000000000.0", "1e13 or more, above the largest amount srpp reads"),
+        ("99999999999999", "99999999999999", "1e13 or more, above the largest amount srpp reads"),
+        ("1e300", "1e+300", "1e13 or more, above the largest amount srpp reads"),
+        ("1" + "0" * 30, "1.000e+30", "1e13 or more, above the largest amount srpp reads"),
     ])  # fmt: skip
     def test_an_ocds_amount_that_cannot_be_read_is_reported_by_its_path(
         self, amount: str, given: str, reason: str
@@ -316,6 +320,15 @@ class TestUnreadableValues:
         ((field, given, reason),) = n.unread
         assert field.startswith("BT-27 cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount (LOT-")
         assert given == "1,5 mill" and reason.startswith("not a number")
+
+    def test_an_eforms_amount_of_1e13_or_more_is_unread_not_an_error(self) -> None:
+        """BT-27 of 1e14: the notice is judged with the value unknown, the term named."""
+        xml = (HERE / "cn-two-lots.xml").read_text("utf-8")
+        xml = xml.replace('currencyID="NOK">1500000<', 'currencyID="NOK">100000000000000<')
+        (n,) = read_notices(xml.encode(), "edited.xml")
+        assert isinstance(n, Notice) and "value" not in n.document
+        ((field, given, reason),) = n.unread
+        assert field.startswith("BT-27 ") and given == "100000000000000" and reason.startswith("1e13 or more")
 
     def test_screen_rows_carry_the_unread_fields(self, tmp_path: Path) -> None:
         """srpp.screen's row (JSON) lists them under notice.unread."""

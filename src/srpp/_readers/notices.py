@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 
 from .._errors import InvalidNoticeError, Problem
+from .._model import MAX_AMOUNT
 from .._i18n import gettext
 from .source import Limits
 
@@ -183,17 +184,35 @@ def decimal_or_none(value: object) -> Decimal | None:
     return number if number.is_finite() and number >= 0 else None
 
 
+def _given(value: object) -> str:
+    """What a notice gave, as it was, a long number shortly (``1.000e+300``, not 301 digits)."""
+    given = value.strip() if isinstance(value, str) else repr(value)
+    if len(given) > 20 and isinstance(value, int | float | str | Decimal) and not isinstance(value, bool):
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            return given
+        if number.is_finite():
+            return f"{number:.3e}"
+    return given
+
+
 def amount_or_unread(
     value: object, field: str, unread: list[tuple[str, str, str]]
 ) -> Decimal | None:
     """:func:`decimal_or_none` of a value the notice gives; one that is present (not
-    ``None``) but not a finite, non-negative number is added to ``unread`` as
-    ``(field, what was there, why)``, so it is reported, not silently unknown."""
+    ``None``) but not a finite, non-negative number below 1e13 (:data:`srpp._model.MAX_AMOUNT`,
+    the largest amount srpp judges) is added to ``unread`` as ``(field, what was there, why)``,
+    so it is reported, not silently unknown."""
     if value is None:
         return None
     number = decimal_or_none(value)
+    if number is not None and number >= MAX_AMOUNT:  # no amount srpp can judge: unread too
+        reason = "1e13 or more, above the largest amount srpp reads; the value is read as unknown"
+        unread.append((field, _given(value), reason))
+        return None
     if number is None:
-        given = value.strip() if isinstance(value, str) else repr(value)
+        given = _given(value)
         reason = "not a number"
         if isinstance(value, int | float | str | Decimal) and not isinstance(value, bool):
             try:
