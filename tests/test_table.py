@@ -151,6 +151,44 @@ def test_the_command_line_reads_and_writes_parquet(tmp_path: Any) -> None:
     assert len((tmp_path / "r.jsonl").read_text().splitlines()) == 30
 
 
+def test_a_table_in_norwegian_gets_what_recommend_gives_in_norwegian() -> None:
+    """``language="nb"``: errors and notes as recommend(..., language="nb") gives them; ids
+    and strengths as in English."""
+    docs = [c.to_dict() for c in sample(12)]
+    docs[3] = {"products": ["laptpo"], "value": {"amount": 5}, "duration_months": 3}
+    table = _table([_row_of(d) for d in docs])
+    nb = srpp.recommend_table(table, language="nb")
+    _check(nb, default_rules(), docs, language="nb")
+    error = nb.column("error").to_pylist()[3]
+    with pytest.raises(srpp.SrppError) as caught:
+        srpp.recommend(docs[3], language="nb")
+    assert error == "; ".join(str(p) for p in caught.value.problems)  # type: ignore[attr-defined]
+    en = srpp.recommend_table(table)
+    assert error != en.column("error").to_pylist()[3]
+    assert nb.drop_columns(["error", "notes"]).equals(en.drop_columns(["error", "notes"]))
+    with pytest.raises(ValueError, match="xx"):
+        srpp.recommend_table(table, language="xx")
+
+
+def test_the_command_line_reports_a_parquet_table_s_problems_in_its_language(tmp_path: Any) -> None:
+    """``srpp recommend plan.parquet --lang nb``: each problem in Norwegian, with ``srpp:``."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    from srpp._cli import main
+
+    rows = [{"id": "c0", "products": ["laptpo"], "value": 5, "duration_months": 3}]
+    pq.write_table(_table(rows), tmp_path / "plan.parquet")
+    err = io.StringIO()
+    assert main(["recommend", str(tmp_path / "plan.parquet"), "--lang", "nb"], io.StringIO(), err) == 2
+    first = err.getvalue().splitlines()[0]
+    with pytest.raises(srpp.SrppError) as caught:
+        srpp.recommend({"products": ["laptpo"], "value": {"amount": 5}, "duration_months": 3}, language="nb")
+    problem = "; ".join(str(p) for p in caught.value.problems)  # type: ignore[attr-defined]
+    assert first.startswith("srpp: ") and first.endswith(problem) and "kontrakt nr. 1 ('c0')" in first
+
+
 # --- differential: recommend_table against recommend on each row's document
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402

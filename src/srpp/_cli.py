@@ -344,14 +344,14 @@ def _recommend_parquet(args: argparse.Namespace, out: IO[str], err: IO[str]) -> 
     if table.num_rows == 0:
         raise _BadInput([f"{source}: " + gettext("no contracts in the file")])
     rules, policy = _load(args)
-    results = recommend_table(table, rules=rules, policy=policy)
+    results = recommend_table(table, rules=rules, policy=policy, language=getattr(args, "lang", "en") or "en")
     errors = results.column("error").to_pylist()
     ids = results.column("id").to_pylist() if "id" in results.column_names else [None] * len(errors)
     for n, (problem, ident) in enumerate(zip(errors, ids, strict=True)):
         if problem is not None:
             label = gettext("contract #{number}").format(number=n + 1)
             label += f" ({ident!r})" if isinstance(ident, str) else ""
-            print(f"{source}: {label}: {problem}", file=err)
+            print(f"srpp: {source}: {label}: {problem}", file=err)
     if _parquet_output(args):
         import os
         import tempfile

@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._errors import SrppError, _ProblemsError
+from ._i18n import resolve_language
 from ._model import MAX_AMOUNT, MAX_MONTHS, Contract, MarketMaturity, Recommendation
 from ._recommend import _plan, _Plan, _with_policy, as_policy, recommend
 from .rules import _facts, default_rules
@@ -71,6 +72,7 @@ def recommend_table(
     rules: RuleSet | None = None,
     policy: Policy | Mapping[str, Any] | None = None,
     catalogue: Any = None,
+    language: str = "en",
 ) -> pa.Table:
     """Recommend for every row of a table of contracts, as a table of results.
 
@@ -92,6 +94,10 @@ def recommend_table(
     dates, and ``date`` columns are read per distinct combination instead; with facts of
     your own every distinct row is its own class. The results are the same either way.
 
+    ``language`` is that of :func:`~srpp.recommend`: ``"en"`` (the default) or ``"nb"``
+    (Norwegian bokmål) for the ``error`` texts and the ``notes``; ids, strengths, forms,
+    codes and the column names are the same in both.
+
     Returns:
         A ``pyarrow.Table`` with one row per input row, in order: ``id`` (if the input has
         it), ``error`` (null, or every problem of an invalid row), ``high_risk``,
@@ -103,6 +109,7 @@ def recommend_table(
     Raises:
         SrppError: pyarrow is not installed, or the input is not a table.
         TypeError: ``rules`` is not a rule set.
+        ValueError: ``language`` is not ``"en"`` or ``"nb"``.
 
     >>> import pyarrow as pa
     >>> t = pa.table({"products": [["laptops"], ["coffee"]], "value": [24_000_000, 50_000],
@@ -111,6 +118,7 @@ def recommend_table(
     >>> out.column("contract-clauses").to_pylist(), out.column("high_risk").to_pylist()
     (['should', None], [True, True])
     """
+    resolve_language(language)  # raises, naming the languages
     pa = _pyarrow()
     table = _as_table(pa, table)
     pol = as_policy(policy)
@@ -124,7 +132,7 @@ def recommend_table(
     results: list[Recommendation | SrppError] = []
     for doc in docs:
         try:
-            results.append(recommend(doc, rules=rs, policy=pol, catalogue=catalogue))
+            results.append(recommend(doc, rules=rs, policy=pol, catalogue=catalogue, language=language))
         except SrppError as exc:
             results.append(exc)
     return _results(pa, table, effective, results, index)
