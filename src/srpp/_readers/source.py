@@ -550,7 +550,7 @@ def _resync(src: _Stream, objects: bool, limits: Limits, broken_at: int, indent:
     pos = broken_at
     while True:
         nl = src.buf.find("\n", pos)
-        while nl < 0 or "\n" not in src.buf[nl + 1 :]:
+        while nl < 0 or src.buf.find("\n", nl + 1) < 0:
             if len(src.buf) - src.pos > limits.max_item_bytes or not src.more():
                 break
             nl = src.buf.find("\n", pos)
