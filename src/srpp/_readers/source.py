@@ -453,7 +453,6 @@ def _list_items(src: _Stream, objects: bool, limits: Limits) -> Iterator[Item]:
     decoder = _decoder(limits)
     src.pos += 1  # the "["
     index = 0
-    indent = 0  # the column of the last item (pretty-printed lists indent their items alike)
     expect_item = True
     lenient = False  # after a break: items one a line, as JSON Lines, commas optional
     while True:
@@ -502,7 +501,6 @@ def _list_items(src: _Stream, objects: bool, limits: Limits) -> Iterator[Item]:
             index += 1
             lenient = expect_item = True
             continue
-        indent = column
         bad = _bad_byte(src.buf[src.pos : end], line)
         src.pos = end
         yield Item(line, index, problem=bad) if bad else _check(doc, line, index, objects, limits)
