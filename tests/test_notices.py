@@ -330,6 +330,25 @@ class TestUnreadableValues:
         ((field, given, reason),) = n.unread
         assert field.startswith("BT-27 ") and given == "100000000000000" and reason.startswith("1e13 or more")
 
+    def test_lots_that_sum_to_1e13_or_more_are_unread_not_an_error(self) -> None:
+        """Two OCDS lots of 6e12: the notice is judged with the value unknown, the lots named."""
+        doc = {"ocid": "o-1", "tender": {
+            "lots": [{"id": str(j), "value": {"amount": 6_000_000_000_000, "currency": "NOK"}} for j in (1, 2)],
+            "items": [{"classification": {"scheme": "CPV", "id": "30213100"}}]}}  # fmt: skip
+        (n,) = read_notices(json.dumps(doc).encode(), "r.json")
+        assert isinstance(n, Notice) and "value" not in n.document
+        assert n.unread == (("tender.lots[*].value.amount", "12000000000000",
+                             "a sum of 1e13 or more, above the largest amount srpp reads; the value is read as unknown"),)  # fmt: skip
+
+    def test_eforms_lots_that_sum_to_1e13_or_more_are_unread_not_an_error(self) -> None:
+        """LOT-0001's BT-271 of 9e12 and LOT-0002's BT-27 of 1.5e12: value unknown, named."""
+        xml = (HERE / "cn-two-lots.xml").read_text("utf-8")
+        xml = xml.replace('currencyID="NOK">9000000<', 'currencyID="NOK">9000000000000<')
+        xml = xml.replace('currencyID="NOK">1500000<', 'currencyID="NOK">1500000000000<')
+        (n,) = read_notices(xml.encode(), "edited.xml")
+        assert isinstance(n, Notice) and "value" not in n.document
+        assert [(f, g) for f, g, _ in n.unread] == [("BT-27/BT-271 (the sum of the lots)", "10500000000000")]
+
     def test_screen_rows_carry_the_unread_fields(self, tmp_path: Path) -> None:
         """srpp.screen's row (JSON) lists them under notice.unread."""
         import srpp

@@ -225,7 +225,8 @@ def read_eforms(data: bytes, source: str) -> Notice:
             result.find("efbc:OverallMaximumFrameworkContractsAmount", NS),
             "BT-118 efac:NoticeResult/efbc:OverallMaximumFrameworkContractsAmount", unread,
         ) or _amount(result.find("cbc:TotalAmount", NS), "BT-161 efac:NoticeResult/cbc:TotalAmount", unread)
-    value = choose_value(procedure_value, total(lot_values), result_value)
+    lots_value = total(lot_values, "BT-27/BT-271 (the sum of the lots)", unread)
+    value = choose_value(procedure_value, lots_value, result_value)
 
     period = choose_period(
         _period(lp.find("cac:PlannedPeriod", NS)) for lp in lot_projects if lp is not None

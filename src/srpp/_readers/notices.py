@@ -260,14 +260,25 @@ def choose_cpv(codes: Iterable[str]) -> tuple[list[str], list[tuple[str, str]]]:
     return used, aside
 
 
-def total(amounts: Sequence[Amount | None]) -> Amount | None:
-    """The sum of amounts in one currency; ``None`` if any is missing or currencies differ."""
+def total(
+    amounts: Sequence[Amount | None], field: str = "", unread: list[tuple[str, str, str]] | None = None
+) -> Amount | None:
+    """The sum of amounts in one currency; ``None`` if any is missing or currencies differ.
+
+    A sum of 1e13 or more is ``None`` too, added to ``unread`` (when given) under ``field``.
+    """
     if not amounts or any(a is None for a in amounts):
         return None
     currencies = {a.currency for a in amounts if a is not None}
     if len(currencies) != 1:
         return None
-    return Amount(sum((a.amount for a in amounts if a is not None), Decimal(0)), currencies.pop())
+    summed = sum((a.amount for a in amounts if a is not None), Decimal(0))
+    if summed >= MAX_AMOUNT:
+        if unread is not None:
+            reason = "a sum of 1e13 or more, above the largest amount srpp reads; the value is read as unknown"
+            unread.append((field, _given(str(summed)), reason))
+        return None
+    return Amount(summed, currencies.pop())
 
 
 def choose_value(*levels: Amount | None) -> Amount | None:

@@ -180,9 +180,11 @@ def _value(release: Mapping[str, Any], unread: list[tuple[str, str, str]]) -> Am
     contracts = [(j, c) for j, c in each("contracts") if c.get("status") != "cancelled"]
     return choose_value(
         framework_or_value(tender, "tender"),
-        total([framework_or_value(lot, f"tender.lots[{j}]") for j, lot in lots]) if lots else None,
-        total([a for a in awarded if a is not None]),
-        total([_amount(c.get("value"), f"contracts[{j}].value", unread) for j, c in contracts]) if contracts else None,
+        total([framework_or_value(lot, f"tender.lots[{j}]") for j, lot in lots], "tender.lots[*].value.amount",
+              unread) if lots else None,
+        total([a for a in awarded if a is not None], "awards[*].value.amount", unread),
+        total([_amount(c.get("value"), f"contracts[{j}].value", unread) for j, c in contracts],
+              "contracts[*].value.amount", unread) if contracts else None,
     )
 
 
