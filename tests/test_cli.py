@@ -329,3 +329,82 @@ def test_screen_refuses_a_rate_for_nok_before_reading_any_notice(tmp_path: Path)
     assert any("p.toml: exchange_rates.NOK: NOK is srpp's base currency" in line for line in lines), err
     assert any("p.toml: exchange_rates.XYZ: unknown currency code 'XYZ'" in line for line in lines), err
     assert any("p.toml: parameters.priority_valu: unknown parameter" in line for line in lines), err
+
+
+def _device(tmp_path: Path, name: str, minor: int) -> Path:
+    """A character device node in ``tmp_path`` with the numbers of /dev/null (1, 3) or
+    /dev/full (1, 7), so no test touches the machine's own nodes."""
+    import os
+    import stat
+
+    node = tmp_path / name
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
+    except (PermissionError, OSError) as exc:  # not root, or no CAP_MKNOD
+        pytest.skip(f"cannot make a device node here: {exc}")
+    return node
+
+
+class TestOutputFile:
+    """``-o FILE`` writes to what FILE is: a link's target, a FIFO, a device, a file's mode."""
+
+    def test_a_symlink_to_a_file_writes_the_file_and_stays_a_link(self, tmp_path: Path) -> None:
+        target = tmp_path / "target.json"
+        target.write_text("old")
+        link = tmp_path / "link.json"
+        link.symlink_to(target)
+        code, _, _ = run("recommend", "--example", "laptop-framework", "--format", "json", "-o", str(link))
+        assert code == 0 and link.is_symlink() and link.resolve() == target
+        assert json.loads(target.read_text())["contract"]["id"]
+
+    def test_a_file_keeps_its_permission_bits(self, tmp_path: Path) -> None:
+        import os
+        import stat
+
+        private = tmp_path / "private.json"
+        private.write_text("old")
+        private.chmod(0o600)
+        code, _, _ = run("recommend", "--example", "laptop-framework", "--format", "json", "-o", str(private))
+        assert code == 0 and stat.S_IMODE(os.stat(private).st_mode) == 0o600
+        assert json.loads(private.read_text())["contract"]["id"]
+
+    def test_a_fifo_is_written_into_not_replaced(self, tmp_path: Path) -> None:
+        import os
+        import stat
+
+        fifo = tmp_path / "pipe"
+        os.mkfifo(fifo)
+        got: list[bytes] = []
+
+        def reader() -> None:
+            with open(fifo, "rb") as fh:
+                got.append(fh.read())
+
+        thread = threading.Thread(target=reader, daemon=True)
+        thread.start()
+        code, _, _ = run("recommend", "--example", "laptop-framework", "--format", "json", "-o", str(fifo))
+        thread.join(timeout=30)
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode), "the FIFO was replaced"
+        assert code == 0 and got and json.loads(got[0])["contract"]["id"]
+
+    def test_a_device_is_written_into_not_replaced(self, tmp_path: Path) -> None:
+        import os
+        import stat
+
+        null = _device(tmp_path, "null", 3)
+        code, _, err = run("recommend", "--example", "laptop-framework", "-o", str(null))
+        assert code == 0 and err == "" and stat.S_ISCHR(os.lstat(null).st_mode)
+
+    def test_a_full_device_fails_with_status_1(self, tmp_path: Path) -> None:
+        import os
+        import stat
+
+        full = _device(tmp_path, "full", 7)
+        code, _, err = run("recommend", "--example", "laptop-framework", "-o", str(full))
+        assert code == 1 and "No space left on device" in err
+        assert stat.S_ISCHR(os.lstat(full).st_mode)
+
+    def test_a_directory_is_bad_input(self, tmp_path: Path) -> None:
+        code, _, err = run("recommend", "--example", "laptop-framework", "-o", str(tmp_path))
+        assert code == 2 and err.startswith("srpp: --output ") and "Is a directory" in err
+        assert tmp_path.is_dir()

@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
@@ -353,18 +354,17 @@ def _recommend_parquet(args: argparse.Namespace, out: IO[str], err: IO[str]) -> 
             label += f" ({ident!r})" if isinstance(ident, str) else ""
             print(f"srpp: {source}: {label}: {problem}", file=err)
     if _parquet_output(args):
-        import os
-        import tempfile
-
-        folder = os.path.dirname(os.path.abspath(args.output))
-        fd, tmp = tempfile.mkstemp(prefix=".srpp-", suffix=".parquet", dir=folder)
-        os.close(fd)
-        try:  # written whole or not at all, like every --output
-            pq.write_table(results, tmp)
-            os.replace(tmp, args.output)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        target, found = _output_target(args.output)
+        if found is not None and not stat.S_ISREG(found.st_mode):  # a FIFO, a device: into it
+            pq.write_table(results, target)
+        else:
+            tmp = _new_file(args.output, target, found, ".parquet")
+            try:  # written whole or not at all, like every --output
+                pq.write_table(results, tmp)
+                os.replace(tmp, target)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
     else:
         for batch in results.to_batches(10_000):
             for row in batch.to_pylist():
@@ -664,25 +664,75 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _to_file(args: argparse.Namespace, err: IO[str]) -> int:
-    """Run the command with its output in ``args.output``, written whole or not at all."""
-    import os
+def _output_target(given: str) -> tuple[str, os.stat_result | None]:
+    """Where ``-o FILE`` writes, and what is there now (``None``: nothing).
+
+    A symbolic link is followed to the file it names (that file is written, the link kept).
+    A directory, or a path the system will not look at, is bad input.
+    """
+    target = os.path.realpath(given)
+    try:
+        found = os.stat(target)
+    except FileNotFoundError:
+        return target, None
+    except OSError as exc:  # a loop of links, a parent that is a file, no permission
+        message = gettext("cannot write: {error}").format(error=exc.strerror)
+        raise _BadInput([f"--output {given}: {message}"]) from None
+    if stat.S_ISDIR(found.st_mode):
+        message = gettext("cannot write: {error}").format(error=os.strerror(errno.EISDIR))
+        raise _BadInput([f"--output {given}: {message}"])
+    return target, found
+
+
+def _new_file(given: str, target: str, found: os.stat_result | None, suffix: str) -> str:
+    """A temporary file beside ``target`` with the permissions ``target`` will have: those of
+    the file it replaces (and its owner, where the system allows), else those of a new file."""
     import tempfile
 
-    path = os.path.abspath(args.output)
-    folder = os.path.dirname(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".srpp-", suffix=".tmp", dir=folder)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # as an ordinary new file, not mkstemp's 0600
+        fd, tmp = tempfile.mkstemp(prefix=".srpp-", suffix=suffix, dir=os.path.dirname(target))
     except OSError as exc:
         message = gettext("cannot write: {error}").format(error=exc.strerror)
-        raise _BadInput([f"--output {args.output}: {message}"]) from None
+        raise _BadInput([f"--output {given}: {message}"]) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        if found is None:
+            mask = os.umask(0)
+            os.umask(mask)
+            os.fchmod(fd, 0o666 & ~mask)  # as an ordinary new file, not mkstemp's 0600
+        else:
+            if (found.st_uid, found.st_gid) != (os.getuid(), os.getgid()):
+                try:
+                    os.fchown(fd, found.st_uid, found.st_gid)
+                except OSError:  # only root may give a file away: it stays the writer's
+                    pass
+            os.fchmod(fd, stat.S_IMODE(found.st_mode))
+    finally:
+        os.close(fd)
+    return tmp
+
+
+def _to_file(args: argparse.Namespace, err: IO[str]) -> int:
+    """Run the command with its output in ``args.output`` (see docs/cli.md, "Writing to a file").
+
+    A regular file (new, or one that is there) is written whole or not at all: into a
+    temporary file beside it, renamed over it at the end, with the permission bits of the file
+    it replaces. A FIFO, a device or another special file is written into directly, as the
+    shell's ``>`` would (a full device fails the run with status 1).
+    """
+    target, found = _output_target(args.output)
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        try:
+            fh = open(target, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            message = gettext("cannot write: {error}").format(error=exc.strerror)
+            raise _BadInput([f"--output {args.output}: {message}"]) from None
+        with fh:
+            return int(args.func(args, fh, err))
+    tmp = _new_file(args.output, target, found, ".tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             status = int(args.func(args, fh, err))
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
