@@ -408,3 +408,13 @@ class TestOutputFile:
         code, _, err = run("recommend", "--example", "laptop-framework", "-o", str(tmp_path))
         assert code == 2 and err.startswith("srpp: --output ") and "Is a directory" in err
         assert tmp_path.is_dir()
+
+
+def test_an_overlong_jsonl_line_costs_only_itself(tmp_path: Path) -> None:
+    """A line over 1,048,576 bytes between two good ones: both results, the line named, 3 counted."""
+    lines = [json.dumps(GOOD), json.dumps(GOOD | {"title": "x" * 1_100_000}), json.dumps(GOOD | {"id": "c-3"})]
+    code, out, err = run("recommend", write(tmp_path, "long.jsonl", "\n".join(lines) + "\n"), "--format", "json")
+    ids = [json.loads(line)["contract"]["id"] for line in out.splitlines()]
+    assert code == 2 and ids == ["a-1", "c-3"]
+    assert "line 2, contract #2: the line is longer than 1,048,576 bytes" in err and "skipped" in err
+    assert "stops reading" not in err and "1 of 3 contracts" in err

@@ -136,3 +136,23 @@ class TestStreams:
     def test_an_empty_input_has_no_items(self) -> None:
         """Nothing, or only white space."""
         assert stream("") == [] and stream(" \n\n") == []
+
+
+class TestOverlongLines:
+    """A JSON Lines line over ``max_item_bytes`` costs only itself (it stopped the reading)."""
+
+    @pytest.mark.parametrize("where", [0, 1])
+    def test_an_overlong_line_is_skipped_and_the_rest_read(self, where: int) -> None:
+        """300 KB over a 64 KiB bound (several read chunks): reported on its line, skipped."""
+        lines = [json.dumps(GOOD | {"id": str(i)}) for i in range(3)]
+        lines.insert(where, json.dumps(GOOD | {"title": "x" * 300_000}))
+        found = stream("\n".join(lines) + "\n", Limits(max_item_bytes=1 << 16))
+        assert [d["id"] for d in docs(found)] == ["0", "1", "2"]
+        (bad,) = [i for i in found if i.problem]
+        assert bad.line == where + 1 and not bad.fatal and "longer than 65,536 bytes" in (bad.problem or "")
+        assert [i.line for i in found] == [1, 2, 3, 4] and [i.index for i in found] == [0, 1, 2, 3]
+
+    def test_an_overlong_last_line_without_a_newline(self) -> None:
+        """The input ends inside the long line: one problem, nothing lost before it."""
+        found = stream(json.dumps(GOOD) + "\n" + "[" + "1," * 40_000, Limits(max_item_bytes=1 << 16))
+        assert docs(found) == [GOOD] and len(found) == 2 and not found[1].fatal and found[1].line == 2

@@ -369,6 +369,31 @@ class _Stream:
             self.buf = self.buf[self.pos :]
             self.pos = 0
 
+    def skip_line(self, most: int) -> bool:
+        """Move past the end of the current line (its newline, or the end of the input),
+        forgetting its text as it is read, so memory stays flat however long the line is.
+        False when more than ``most`` characters go by without one (an endless input)."""
+        skipped = 0
+        while True:
+            nl = self.buf.find("\n", self.pos)
+            if nl >= 0:
+                self.pos = nl + 1
+                self.forget()
+                return True
+            skipped += len(self.buf) - self.pos
+            self.line += self.buf.count("\n", 0, self.pos)
+            self.buf, self.pos = "", 0
+            if skipped > most:
+                return False
+            if not self.more():
+                return True
+
+    def forget(self) -> None:
+        """Forget the text before ``pos``, keeping the line count."""
+        self.line += self.buf.count("\n", 0, self.pos)
+        self.buf = self.buf[self.pos :]
+        self.pos = 0
+
     def line_at(self, pos: int) -> int:
         return self.line + self.buf.count("\n", 0, pos)
 
@@ -610,9 +635,24 @@ def _line_items(
             if not src.more():
                 break
         nl = src.buf.find("\n", src.pos)
-        if nl < 0 and len(src.buf) - src.pos > limits.max_item_bytes:
+        if (len(src.buf) if nl < 0 else nl) - src.pos > limits.max_item_bytes:
+            # skip the line (it costs only itself), in constant memory; a "line" with no end
+            # within a whole document's bound (/dev/zero) is where reading stops
+            first = False
+            if src.skip_line(limits.max_bytes):
+                message = gettext(
+                    "the line is longer than {limit} bytes (the most srpp reads for one item); it is skipped"
+                )
+                limit = f"{limits.max_item_bytes:,}"
+                yield Item(line_no, index, problem=message.format(limit=limit))
+                index += 1
+                if src.pos >= len(src.buf) and not src.more():
+                    return
+                line_no += 1
+                src.drop()
+                continue
             message = gettext("line {line} is longer than {limit} bytes; srpp stops reading here")
-            problem = message.format(line=line_no, limit=f"{limits.max_item_bytes:,}")
+            problem = message.format(line=line_no, limit=f"{limits.max_bytes:,}")
             yield Item(line_no, index, problem=problem, fatal=True)
             return
         end = len(src.buf) if nl < 0 else nl
