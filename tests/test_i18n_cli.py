@@ -474,3 +474,61 @@ def test_a_rule_set_too_large_for_the_engine_is_reported_in_norwegian() -> None:
     with speaking("nb"), pytest.raises(InvalidRuleSetError) as error:
         default_rules().with_facts(*facts)
     assert "facts: 'attr_2110122' og 'attr_70789' har samme hash i durable-rules" in str(error.value)
+
+
+class TestParserAndSystemWordsInNorwegian:
+    """json's and tomllib's messages and the system's reasons for a failed write, in Norwegian."""
+
+    @pytest.mark.parametrize(
+        "text",
+        ['{"a": 1 "b": 2}', "", '{"a" 1}', "{1: 2}", "{} x", '"abc', '"a\x01"', '"\\q"', '"\\u12"', "[1,]", '{"a": 1,}'],
+    )
+    def test_every_message_of_the_json_module_is_translated(self, text: str) -> None:
+        """Each of json's messages (which ones depends on the Python version) has srpp's words."""
+        from srpp._readers.source import json_reason
+
+        with pytest.raises(json.JSONDecodeError) as caught:
+            json.loads(text)
+        english = caught.value.msg
+        with speaking("nb"):
+            norwegian = json_reason(english)
+        assert norwegian != english and not norwegian[:1].isupper(), (english, norwegian)
+        assert json_reason(english) == english  # English stays as Python writes it
+
+    def test_bad_json_in_norwegian_keeps_line_and_column(self, tmp_path: Path) -> None:
+        bad = tmp_path / "bad.json"
+        bad.write_text('{"id": "a", "products": ["laptops"] "value": 1}')
+        code, _, err = run("recommend", str(bad), "--lang", "nb")
+        assert code == 2 and "kolonne 37: ikke gyldig JSON: forventet skilletegnet ','" in err
+        assert "Expecting" not in err
+        code, _, err = run("recommend", str(bad))
+        assert "column 37: not valid JSON: Expecting ',' delimiter" in err
+
+    def test_bad_toml_in_norwegian(self, tmp_path: Path) -> None:
+        rules = tmp_path / "rules.toml"
+        rules.write_text('extends = "srpp-default"\nname x\n')
+        code, _, err = run("recommend", "--example", "laptop-framework", "--rules", str(rules), "--lang", "nb")
+        assert code == 2 and "ikke gyldig TOML: forventet '=' etter nøkkelen" in err
+        assert "(linje 2, kolonne 6)" in err and "Expected" not in err
+        code, _, err = run("recommend", "--example", "laptop-framework", "--rules", str(rules))
+        assert "not valid TOML: Expected '=' after a key in a key/value pair (at line 2, column 6)" in err
+        rules.write_text('name = "x"\nname = "y"\n')
+        code, _, err = run("recommend", "--example", "laptop-framework", "--rules", str(rules), "--lang", "nb")
+        assert code == 2 and "kan ikke overskrive en verdi (linje 2, kolonne 11)" in err
+
+    def test_write_errors_in_norwegian(self, tmp_path: Path) -> None:
+        import os
+        import stat
+
+        code, _, err = run("recommend", "--example", "laptop-framework", "--lang", "nb",
+                           "-o", str(tmp_path / "missing" / "out.txt"))  # fmt: skip
+        assert code == 2 and "kan ikke skrive: filen eller mappen finnes ikke" in err
+        code, _, err = run("recommend", "--example", "laptop-framework", "--lang", "nb", "-o", str(tmp_path))
+        assert code == 2 and "kan ikke skrive: er en mappe" in err
+        full = tmp_path / "full"
+        try:  # a node with /dev/full's numbers, so the machine's own is never touched
+            os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+        except OSError:
+            return
+        code, _, err = run("recommend", "--example", "laptop-framework", "--lang", "nb", "-o", str(full))
+        assert code == 1 and "ikke mer plass på enheten" in err and "No space" not in err

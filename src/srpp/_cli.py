@@ -23,7 +23,7 @@ from ._i18n import LANGUAGES, N_, format_decimal, gettext, ngettext, resolve_lan
 from ._words import phase_word
 from ._errors import InvalidPolicyError, InvalidRuleSetError, SrppError, UnknownNameError, _ProblemsError
 from ._model import Recommendation
-from ._readers.source import Item, ReadError, items, open_binary
+from ._readers.source import Item, ReadError, items, open_binary, os_reason
 from ._recommend import recommend
 from ._cpv import cpv, cpv_problem
 from ._portfolio import Portfolio
@@ -676,10 +676,11 @@ def _output_target(given: str) -> tuple[str, os.stat_result | None]:
     except FileNotFoundError:
         return target, None
     except OSError as exc:  # a loop of links, a parent that is a file, no permission
-        message = gettext("cannot write: {error}").format(error=exc.strerror)
+        message = gettext("cannot write: {error}").format(error=os_reason(exc))
         raise _BadInput([f"--output {given}: {message}"]) from None
     if stat.S_ISDIR(found.st_mode):
-        message = gettext("cannot write: {error}").format(error=os.strerror(errno.EISDIR))
+        reason = os_reason(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+        message = gettext("cannot write: {error}").format(error=reason)
         raise _BadInput([f"--output {given}: {message}"])
     return target, found
 
@@ -692,7 +693,7 @@ def _new_file(given: str, target: str, found: os.stat_result | None, suffix: str
     try:
         fd, tmp = tempfile.mkstemp(prefix=".srpp-", suffix=suffix, dir=os.path.dirname(target))
     except OSError as exc:
-        message = gettext("cannot write: {error}").format(error=exc.strerror)
+        message = gettext("cannot write: {error}").format(error=os_reason(exc))
         raise _BadInput([f"--output {given}: {message}"]) from None
     try:
         if found is None:
@@ -724,7 +725,7 @@ def _to_file(args: argparse.Namespace, err: IO[str]) -> int:
         try:
             fh = open(target, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed below
         except OSError as exc:
-            message = gettext("cannot write: {error}").format(error=exc.strerror)
+            message = gettext("cannot write: {error}").format(error=os_reason(exc))
             raise _BadInput([f"--output {args.output}: {message}"]) from None
         with fh:
             return int(args.func(args, fh, err))
@@ -825,7 +826,7 @@ def _run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         _quiet_exit(out)
         if _closed_pipe(exc):  # the reader has what it wanted (``| head``): say nothing
             return EXIT_CLOSED_PIPE
-        what = gettext("cannot write the output: {error}").format(error=exc.strerror or exc)
+        what = gettext("cannot write the output: {error}").format(error=os_reason(exc))
         try:
             print(f"srpp: {what}", file=err)
             err.flush()

@@ -96,7 +96,85 @@ _OS_REASONS = {
     errno.EACCES: N_("Permission denied"),
     errno.EISDIR: N_("Is a directory"),
     errno.ENOTDIR: N_("Not a directory"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
 }
+
+# the messages of Python's json module (JSONDecodeError.msg; the C and the Python parser,
+# 3.11 to 3.13), as words of srpp's catalogue; a message that starts with one of them keeps
+# the rest as it is (the Python parser adds the escape or the character)
+_JSON_MESSAGES = (
+    N_("Expecting value"),
+    N_("Expecting ',' delimiter"),
+    N_("Expecting ':' delimiter"),
+    N_("Expecting property name enclosed in double quotes"),
+    N_("Extra data"),
+    N_("Unterminated string starting at"),
+    N_("Invalid control character at"),
+    N_("Invalid control character"),
+    N_("Invalid \\uXXXX escape"),
+    N_("Invalid \\escape"),
+    N_("Illegal trailing comma before end of object"),
+    N_("Illegal trailing comma before end of array"),
+)
+
+# tomllib's messages (3.11 to 3.13) as patterns of srpp's catalogue: the fixed ones, and those
+# that name a key or a character ({name} as tomllib writes it)
+_TOML_MESSAGES = (
+    N_("Cannot overwrite a value"),
+    N_("Unescaped '\\' in a string"),
+    N_("Unterminated string"),
+    N_("Unclosed inline table"),
+    N_("Unclosed array"),
+    N_("Invalid value"),
+    N_("Invalid statement"),
+    N_("Invalid initial character for a key part"),
+    N_("Invalid hex value"),
+    N_("Invalid date or datetime"),
+    N_("Expected ']]' at the end of an array declaration"),
+    N_("Expected ']' at the end of a table declaration"),
+    N_("Expected '=' after a key in a key/value pair"),
+    N_("Escaped character is not a Unicode scalar value"),
+    N_("Expected {name}"),
+    N_("Found invalid character {name}"),
+    N_("Illegal character {name}"),
+    N_("Cannot declare {name} twice"),
+    N_("Cannot mutate immutable namespace {name}"),
+    N_("Cannot redefine namespace {name}"),
+    N_("Duplicate inline table key {name}"),
+)
+_TOML_PATTERNS = tuple(
+    (re.compile(re.escape(m).replace(re.escape("{name}"), "(?P<name>.+)") + r"\Z", re.S), m) for m in _TOML_MESSAGES
+)
+_TOML_WHERE = re.compile(r" \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)\Z")
+
+
+def json_reason(msg: str) -> str:
+    """A message of Python's json module in the language of the current call (line and
+    column are not part of it); one srpp does not know stays as it is."""
+    for known in _JSON_MESSAGES:
+        if msg.startswith(known):
+            return gettext(known) + msg[len(known) :]
+    return msg
+
+
+def toml_reason(message: str) -> str:
+    """A message of tomllib, with its place (``(at line 3, column 5)``), in the language of the
+    current call; a message srpp does not know keeps its words, its place is still translated."""
+    found = _TOML_WHERE.search(message)
+    what = message if found is None else message[: found.start()]
+    for pattern, known in _TOML_PATTERNS:
+        matched = pattern.match(what)
+        if matched:
+            what = gettext(known).format(**matched.groupdict())
+            break
+    if found is None:
+        return what
+    if found.group("line") is None:
+        where = gettext("(at end of document)")
+    else:
+        where = gettext("(at line {line}, column {column})").format(**found.groupdict())
+    return what + " " + where
 
 
 def cannot_read(exc: OSError) -> ReadError:
@@ -208,7 +286,7 @@ def _parse(text: str, limits: Limits, first_line: int = 1) -> Any:
         doc = _decoder(limits).decode(text)
     except json.JSONDecodeError as exc:
         where = _at_line(exc.lineno + first_line - 1, exc.colno)
-        raise ReadError(where + gettext("not valid JSON: {error}").format(error=exc.msg)) from None
+        raise ReadError(where + gettext("not valid JSON: {error}").format(error=json_reason(exc.msg))) from None
     except _TooManyDigits as exc:
         line, _ = _line_col(text, max(text.find(exc.digits), 0))
         raise ReadError(_at_line(line + first_line - 1) + _too_many_digits(exc, limits)) from None
@@ -305,7 +383,7 @@ def document(
             try:
                 doc = tomllib.loads(text)
             except tomllib.TOMLDecodeError as exc:
-                raise ReadError(gettext("not valid TOML: {error}").format(error=exc)) from None
+                raise ReadError(gettext("not valid TOML: {error}").format(error=toml_reason(str(exc)))) from None
             except RecursionError:
                 raise ReadError(_too_deep(limits)) from None
             if not _depth(doc, limits.max_depth):
@@ -611,7 +689,7 @@ def _recover(src: _Stream, objects: bool, limits: Limits, index: int, problem: s
 
 def _problem(exc: BaseException, limits: Limits, buf: str, pos: int, line_at: Any) -> str:
     if isinstance(exc, json.JSONDecodeError):
-        return _at_line(line_at(exc.pos)) + gettext("not valid JSON: {error}").format(error=exc.msg)
+        return _at_line(line_at(exc.pos)) + gettext("not valid JSON: {error}").format(error=json_reason(exc.msg))
     if isinstance(exc, _TooManyDigits):
         return _too_many_digits(exc, limits)
     if isinstance(exc, RecursionError):
