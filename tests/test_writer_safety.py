@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import pathlib
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -83,3 +84,38 @@ class TestCsv:
     def test_ordinary_cells_are_left_alone(self) -> None:
         """Numbers and plain text are not quoted."""
         assert csv_cell("Laptops") == "Laptops" and csv_cell(5) == 5 and csv_cell("-x") == "'-x"
+
+
+class TestScreenOutput:
+    """`srpp screen` writes what notices say as safely as `srpp recommend` does."""
+
+    TITLE = "Tabl\u001b]0;pwn\u0007ets\u009b2J\u008d"
+    BUYER = "Evil\u001b[2J\nFAKE LINE"
+
+    def notices(self, tmp_path: pathlib.Path) -> str:
+        release = {
+            "ocid": "ocds-evil-1", "id": "evil-1", "date": "2026-01-01T00:00:00Z", "tag": ["tender"],
+            "buyer": {"name": self.BUYER},
+            "tender": {"id": "t", "title": self.TITLE, "classification": {"scheme": "CPV", "id": "30213100-6"},
+                       "value": {"amount": 500000, "currency": "NOK"}},
+        }  # fmt: skip
+        (tmp_path / "evil.json").write_text(json.dumps(release), "utf-8")
+        return str(tmp_path)
+
+    def test_escape_sequences_in_a_notice_never_reach_the_terminal(self, tmp_path: pathlib.Path) -> None:
+        """Text, Markdown, CSV, JSON and JSON Lines: no C0 or C1 control but line breaks."""
+        folder = self.notices(tmp_path)
+        for fmt in ("text", "markdown", "csv", "json", "jsonl"):
+            out, err = io.StringIO(), io.StringIO()
+            assert main(["screen", folder, "--format", fmt], out, err) == 0, err.getvalue()
+            text = out.getvalue()
+            assert not any(ch in text for ch in "\x1b\x07\x9b\x8d"), fmt
+            assert "FAKE LINE" in text
+            if fmt in ("json", "jsonl"):
+                assert "\\u009b" in text and "\\u001b" in text
+                doc = json.loads(text)[0] if fmt == "json" else json.loads(text.splitlines()[0])
+                assert doc["notice"]["title"] == self.TITLE and doc["notice"]["buyer"].startswith("Evil\x1b[2J")
+            else:
+                assert "\\x1b" in text and "\\x9b" in text
+            if fmt == "text":
+                assert not any(line.startswith("FAKE LINE") for line in text.splitlines())

@@ -27,7 +27,7 @@ from ._readers.source import Item, ReadError, items, open_binary, os_reason
 from ._recommend import recommend
 from ._cpv import cpv, cpv_problem
 from ._portfolio import Portfolio
-from ._writers.jsonl import recommendation_line
+from ._writers.jsonl import json_line, json_text, recommendation_line
 from ._writers.text import (
     cpv_text,
     cpv_to_dict,
@@ -368,7 +368,7 @@ def _recommend_parquet(args: argparse.Namespace, out: IO[str], err: IO[str]) -> 
     else:
         for batch in results.to_batches(10_000):
             for row in batch.to_pylist():
-                print(json.dumps(row, ensure_ascii=False), file=out)
+                out.write(json_line(row))
     return _done(sum(e is not None for e in errors), len(errors), source, err)
 
 
@@ -401,7 +401,7 @@ def cmd_portfolio(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     # ranking needs every result; only the results are kept, never the input
     portfolio = Portfolio.rank(list(_recommendations(args, "portfolios", err, run, rules, policy)))
     if args.format == "json":
-        print(json.dumps(portfolio.to_dict(), ensure_ascii=False, indent=2), file=out)
+        print(json_text(portfolio.to_dict(), indent=2), file=out)
     elif args.format == "html":
         from ._writers.html import portfolio_html
 
@@ -437,9 +437,9 @@ def cmd_screen(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         doc = row.to_dict()
         months = row.recommendation.contract.duration_months if row.recommendation else None
         if fmt == "json":
-            out.write(("\n" if total == 1 else ",\n") + json.dumps(doc, ensure_ascii=False))
+            out.write(("\n" if total == 1 else ",\n") + json_text(doc))
         elif fmt == "jsonl":
-            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+            out.write(json_line(doc))
         elif fmt == "csv":
             out.write(rows_out.csv_row(doc, months, excel, lang))
         elif fmt == "markdown":

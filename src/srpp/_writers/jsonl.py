@@ -19,7 +19,7 @@ from .._cache import remember
 from .._codes import code_lists, notice_codes
 from .._model import Instrument, Recommendation, RiskLevel, RiskProfile, _plain
 
-__all__ = ["json_line", "recommendation_line"]
+__all__ = ["json_line", "json_text", "recommendation_line"]
 
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -52,6 +52,12 @@ def json_line(doc: Any) -> str:
     """One JSON document on one line, UTF-8-safe and terminal-safe: C1 controls, bidi
     overrides and lone surrogates are written as ``\\u`` escapes (json escapes C0 itself)."""
     return _safe(_encode(doc)) + "\n"
+
+
+def json_text(doc: Any, indent: int | None = None) -> str:
+    """A JSON document (``indent``: as :func:`json.dumps`), escaped as :func:`json_line`
+    escapes it: C0 and C1 controls, bidi overrides and lone surrogates as ``\\u`` escapes."""
+    return _safe(json.dumps(doc, ensure_ascii=False, indent=indent))
 
 
 _LIMIT = 8192

@@ -25,7 +25,7 @@ from typing import Any
 from .._i18n import N_, format_date, format_money, gettext, ngettext, yes_no
 from .._model import Strength
 from .._words import strength_word
-from .text import csv_cell, csv_flag
+from .text import csv_cell, csv_flag, inline, md_cell, safe_text
 
 __all__ = ["CSV_COLUMNS", "csv_header", "csv_row", "markdown_header", "markdown_row", "text_row"]
 
@@ -176,10 +176,6 @@ def markdown_header(language: str = "en") -> str:
     return "| " + " | ".join(names) + " |\n|" + "---|" * len(names) + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _money(c: Mapping[str, Any], language: str) -> str:
     return "" if c["value"] is None else format_money(c["value"], language, c["currency"] or "NOK")
 
@@ -192,16 +188,22 @@ def markdown_row(row: Mapping[str, Any], months: int | None = None, language: st
     first = f"{name} ({c['source']})" if name != c["source"] else name
     if c["error"]:
         error = gettext(N_("error"), language)
-        return f"| {_md(first)} | | | | | | | {error}: {_md(c['error'])} |\n"
+        return f"| {md_cell(first)} | | | | | | | {error}: {md_cell(c['error'])} |\n"
     cells = [first, c["buyer"], c["cpv"], _money(c, language) or unknown,
              unknown if months is None else str(months), yes_no(c["high_risk"], language),
              _instruments(c["instruments"], language), _gap(c["gap"], language) or none]  # fmt: skip
-    return "| " + " | ".join(_md(x) for x in cells) + " |\n"
+    return "| " + " | ".join(md_cell(x) for x in cells) + " |\n"
 
 
 def text_row(row: Mapping[str, Any], months: int | None = None, language: str = "en") -> str:
-    """A few lines of plain text for one row, in ``language``."""
-    c = _cells(row, months, language)
+    """A few lines of plain text for one row, in ``language``: what came from the notice is
+    kept on its line and control characters are shown as escapes (``\\x1b``, see
+    :func:`~srpp._writers.text.safe_text`)."""
+    c = {k: inline(v) if isinstance(v, str) else v for k, v in _cells(row, months, language).items()}
+    return safe_text(_text_row(row, c, months, language))
+
+
+def _text_row(row: Mapping[str, Any], c: Mapping[str, Any], months: int | None, language: str) -> str:
 
     def _(message: str) -> str:
         return gettext(message, language)
@@ -226,7 +228,7 @@ def text_row(row: Mapping[str, Any], months: int | None = None, language: str = 
     lines.append(f"  CPV {c['cpv']}; {value}; {period}")
     unread = _("unread")
     for u in row["notice"].get("unread", ()):
-        lines.append(f"  {unread}: {u['field']} = {u['given']!r} ({u['reason']})")
+        lines.append(inline(f"  {unread}: {u['field']} = {u['given']!r} ({u['reason']})"))
     high_risk, priority = yes_no(c["high_risk"], language), yes_no(c["priority"], language)
     lines.append(f"  {labels['high-risk']}: {high_risk}; {labels['priority']}: {priority}")
     lines.append(f"  {labels['instruments']}: {_instruments(c['instruments'], language) or none}")
