@@ -165,6 +165,20 @@ class TestCaseRecord:
         assert "<script>alert" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
 
+    @pytest.mark.parametrize("lang", ["en", "nb"])
+    def test_a_period_given_as_dates_or_days_is_shown_as_the_text_report_shows_it(self, lang: str) -> None:
+        """Dates and days, not "not known": in the case record and the portfolio's table."""
+        base = {"products": ["laptops"], "value": {"amount": 2_000_000}}
+        dated = srpp.recommend(base | {"id": "d", "start_date": "2026-01-01", "end_date": "2027-06-30"})
+        days = srpp.recommend(base | {"id": "n", "duration_days": 400})
+        months = {"en": ("18 months", "14 months (400 days)"), "nb": ("18 måneder", "14 måneder (400 dager)")}[lang]
+        page = recommendation_html([dated, days], language=lang)
+        assert f"{months[0]} (2026-01-01 – 2027-06-30)" in page
+        assert months[1] in page
+        plan = portfolio_html(srpp.Portfolio.rank([dated, days]), language=lang)
+        assert f"{months[0]} (2026-01-01 – 2027-06-30)" in plan and months[1] in plan
+        assert 'data-value="18">18</td>' in plan and 'data-value="14">14</td>' in plan
+
     def test_several_contracts_get_unique_sections_and_a_contents_list(self) -> None:
         recs = [srpp.recommend(example(n)) for n in ("laptop-framework", "canteen-coffee")]
         recs.append(srpp.recommend({**example("laptop-framework")}))  # the same id twice

@@ -260,10 +260,22 @@ def case_data(rec: Any, anchor: str, language: str = "en") -> dict[str, Any]:
         "phases": phases,
         "any_override": any(t["overridden"] for t in tiers),
         "value": c.get("value"),
+        "duration": _duration(contract, language),
+        "months": getattr(contract, "duration_months", None),
         "value_nok": getattr(getattr(contract, "value", None), "nok", None),
         "provenance_items": _provenance_items(doc.get("provenance"), language),
         "notice_terms": _notice_terms(doc.get("notice_codes")),
     }
+
+
+def _duration(contract: Any, language: str) -> str | None:
+    """The period as the text report writes it (``18 months (2026-01-01 – 2027-06-30)``,
+    ``14 months (400 days)``), or ``None`` when it is not known."""
+    from .text import _duration_text
+
+    if getattr(contract, "duration_months", None) is None:
+        return None
+    return str(_duration_text(contract, language))
 
 
 def _notice_terms(codes: Any) -> list[tuple[str, list[tuple[str, str]]]]:
