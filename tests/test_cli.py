@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -308,6 +309,38 @@ class TestStreamingAndExits:
             err = proc.stderr.read().decode()
             code = proc.wait(timeout=120)
         assert (code, err) == (141, "")
+
+    @pytest.mark.parametrize("unbuffered", ["1", ""])
+    @pytest.mark.parametrize("argv", [
+        ("portfolio", "--example", "plan-2027", "--format", "html"),
+        ("portfolio", "--example", "plan-2027", "--format", "json"),
+        ("screen", str(Path(__file__).parent / "notices"), "--format", "html"),
+    ])  # fmt: skip
+    def test_a_page_written_at_once_into_a_closed_pipe_exits_141(self, argv: tuple[str, ...], unbuffered: str) -> None:
+        """A page larger than a pipe holds, written in one piece, whose reader goes away after
+        the first line: 141 and silence, also under ``PYTHONUNBUFFERED=1`` (where the rest of
+        the page was lost without an error and srpp exited 0)."""
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+        if unbuffered:
+            env["PYTHONUNBUFFERED"] = unbuffered
+        with subprocess.Popen([sys.executable, "-m", "srpp", *argv], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:  # fmt: skip
+            assert proc.stdout is not None and proc.stderr is not None
+            proc.stdout.readline()
+            proc.stdout.close()
+            err = proc.stderr.read().decode()
+            code = proc.wait(timeout=120)
+        assert (code, err) == (141, "")
+
+    def test_output_is_whole_under_pythonunbuffered(self) -> None:
+        """The buffered writer put on an unbuffered standard output loses nothing."""
+        env = os.environ | {"PYTHONUNBUFFERED": "1"}
+        argv = [sys.executable, "-m", "srpp", "portfolio", "--example", "plan-2027", "--format", "html"]
+        unbuffered = subprocess.run(argv, env=env, capture_output=True, timeout=120)
+        env.pop("PYTHONUNBUFFERED")
+        buffered = subprocess.run(argv, env=env, capture_output=True, timeout=120)
+        assert unbuffered.returncode == buffered.returncode == 0
+        assert unbuffered.stdout == buffered.stdout and unbuffered.stdout.rstrip().endswith(b"</html>")
 
     def test_a_closed_pipe_in_the_shell_like_head(self, tmp_path: Path) -> None:
         """``srpp ... | head -1`` prints the first line and nothing else."""

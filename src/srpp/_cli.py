@@ -798,8 +798,46 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None, err: IO[
         except ValueError as exc:
             print(f"srpp: {exc}", file=err)
             return EXIT_BAD_INPUT
-    with speaking(args.lang):
-        return _run(args, out, err)
+    whole = _whole_writes(out)
+    try:
+        with speaking(args.lang):
+            return _run(args, whole, err)
+    finally:
+        if whole is not out:
+            _release(whole)
+
+
+class _WholeStdout(io.TextIOWrapper):
+    """Standard output, buffered, on the file descriptor of an unbuffered ``sys.stdout``."""
+
+
+def _whole_writes(out: IO[str]) -> IO[str]:
+    """``out``, written whole or not at all.
+
+    Under ``python -u`` or ``PYTHONUNBUFFERED=1``, ``sys.stdout`` hands each text to the file
+    descriptor in one system call, and a short write (the reader closed the pipe part way
+    through a large page) loses the rest without an error, so srpp would exit 0 on a closed
+    pipe. A buffered writer on the same descriptor writes everything or raises
+    :class:`BrokenPipeError`; ``write_through`` keeps each write going out at once.
+    """
+    if out is not sys.stdout or not isinstance(out, io.TextIOWrapper) or not isinstance(out.buffer, io.RawIOBase):
+        return out
+    return _WholeStdout(io.BufferedWriter(out.buffer), encoding=out.encoding, errors="replace",
+                        line_buffering=out.line_buffering, write_through=True)  # fmt: skip
+
+
+def _release(whole: IO[str]) -> None:
+    """Flush ``whole`` and leave its file descriptor open (it is ``sys.stdout``'s)."""
+    assert isinstance(whole, io.TextIOWrapper)
+    try:
+        whole.flush()
+    except (OSError, ValueError):  # the output is gone: what is left goes nowhere
+        _quiet_exit(whole)
+    try:
+        raw = whole.detach()
+        raw.detach()
+    except (OSError, ValueError):
+        pass
 
 
 def _run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -843,10 +881,10 @@ def _closed_pipe(exc: OSError) -> bool:
 
 def _quiet_exit(out: IO[str]) -> None:
     """Point a failed standard output at /dev/null, so the flush at exit cannot fail again."""
-    if out is sys.stdout:
+    if out is sys.stdout or isinstance(out, _WholeStdout):
         try:
             devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            os.dup2(devnull, out.fileno())
             os.close(devnull)
         except (OSError, ValueError):
             pass
