@@ -400,6 +400,24 @@ class TestNorwegian:
     """Both pages in Norwegian bokmål: every text of the templates translated, numbers as
     Norwegians write them, the same structure as in English."""
 
+    @pytest.mark.parametrize("lang", ["en", "nb"])
+    def test_screening_dates_and_policy_figures_as_the_language_writes_them(self, lang: str) -> None:
+        """The summary table's dates as the case records write them (``20.06.2025`` in
+        Norwegian), the policy's exchange rates with the language's decimal sign."""
+        from srpp._writers.html import screen_html
+
+        rows = srpp.screen([HERE / "notices"], policy=srpp.Policy(exchange_rates={"EUR": 11.5, "SEK": 1.02}))
+        page = screen_html(rows, language=lang)
+        dates = [d for d in re.findall(r'<td class="date" data-value="([^"]*)">([^<]*)</td>', page) if d[0]]
+        assert len(dates) > 5
+        for iso, shown in dates:
+            y, m, d = iso[:10].split("-")
+            assert shown == (f"{d}.{m}.{y}" if lang == "nb" else iso[:10])
+        record_dates = re.findall(r"<dd>(\d[\d.-]+)</dd>", page)
+        assert {shown for _, shown in dates} <= set(record_dates)
+        rate = re.findall(r"EUR</dt>\s*<dd>([^<]*)</dd>", page)
+        assert rate and set(rate) == {"11,5" if lang == "nb" else "11.5"}
+
     def test_every_template_text_has_a_norwegian_translation(self) -> None:
         from babel.messages.pofile import read_po
         from jinja2.ext import babel_extract

@@ -261,6 +261,7 @@ def case_data(rec: Any, anchor: str, language: str = "en") -> dict[str, Any]:
         "any_override": any(t["overridden"] for t in tiers),
         "value": c.get("value"),
         "duration": _duration(contract, language),
+        "date": _date_text(c["date"], language) if c.get("date") else None,
         "months": getattr(contract, "duration_months", None),
         "value_nok": getattr(getattr(contract, "value", None), "nok", None),
         "provenance_items": _provenance_items(doc.get("provenance"), language),
@@ -321,14 +322,33 @@ def _provenance_items(provenance: Any, language: str) -> list[tuple[str, str]]:
         else:
             label = _tr(_PROVENANCE_LABELS[key], language) if key in _PROVENANCE_LABELS else key
         if key == "policy" and value == "default":
-            value = _tr(N_("the rule set's own values"), language)
-        elif key == "date":
-            try:
-                value = _format_date(datetime.date.fromisoformat(value), language)
-            except ValueError:
-                pass
-        items.append((label, value))
+            text = _tr(N_("the rule set's own values"), language)
+        elif key in ("date", "data.products.read"):
+            text = _date_text(value, language)
+        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            text = _number_text(value, language)
+        else:
+            text = str(value)
+        items.append((label, text))
     return items
+
+
+def _date_text(value: Any, language: str) -> str:
+    """An ISO date as the language writes it (``23.03.2023`` in Norwegian); any other text as
+    it is."""
+    try:
+        return _format_date(datetime.date.fromisoformat(str(value)), language)
+    except ValueError:
+        return str(value)
+
+
+def _number_text(value: int | float | Decimal, language: str) -> str:
+    """A policy's figure (``11,5`` in Norwegian), with every decimal it was given with."""
+    from .._i18n import format_decimal
+
+    exponent = Decimal(str(value)).as_tuple().exponent
+    digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return format_decimal(Decimal(str(value)), language, digits=digits)
 
 
 def _format_date(day: datetime.date, language: str) -> str:
@@ -337,8 +357,9 @@ def _format_date(day: datetime.date, language: str) -> str:
     return format_date(day, language)
 
 
-def _flatten(value: Any, prefix: str = "") -> Iterable[tuple[str, str]]:
-    """A nested document as ``(dotted key, text)`` pairs, for the provenance list."""
+def _flatten(value: Any, prefix: str = "") -> Iterable[tuple[str, Any]]:
+    """A nested document as ``(dotted key, value)`` pairs, for the provenance list: a list
+    as text, other values as they are."""
     if isinstance(value, Mapping):
         if prefix == "policy" and not value:  # no parameter changed
             yield prefix, "default"
@@ -347,7 +368,7 @@ def _flatten(value: Any, prefix: str = "") -> Iterable[tuple[str, str]]:
     elif isinstance(value, list | tuple):
         yield prefix, ", ".join(str(v) for v in value)
     elif value is not None:
-        yield prefix, str(value)
+        yield prefix, value
 
 
 def _anchors(recs: Sequence[Any], prefix: str = "case") -> list[str]:
@@ -502,9 +523,9 @@ def screen_html(rows: Iterable[Any], *, language: str = "en") -> str:
             notice = doc.get("notice") or {}
             case["name"] = notice.get("title") or notice.get("id") or case["name"]
             cases.append(case)
-        views.append(
-            {"doc": doc, "notice": doc.get("notice") or {}, "error": doc.get("error"), "case": case}
-        )
+        notice = doc.get("notice") or {}
+        date = _date_text(notice["date"], language) if notice.get("date") else ""
+        views.append({"doc": doc, "notice": notice, "date": date, "error": doc.get("error"), "case": case})
     figures = {
         "notices": len(items),
         "high_risk": sum(1 for v in views if not v["error"] and v["doc"].get("high_risk") is True),
