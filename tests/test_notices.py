@@ -296,6 +296,25 @@ class TestUnreadableValues:
             {"field": "tender.value.amount", "given": given, "reason": f"{reason}; the value is read as unknown"}
         ]
 
+    @pytest.mark.parametrize(("amount", "reason"), [
+        ('"lots"', "ikke et tall; verdien regnes som ukjent"),
+        ("1e400", "ikke et endelig tall; verdien regnes som ukjent"),
+        ("-5", "et negativt beløp; verdien regnes som ukjent"),
+        ("1e14", "1e13 eller mer, over det største beløpet srpp leser; verdien regnes som ukjent"),
+    ])  # fmt: skip
+    def test_why_a_value_is_unread_is_said_in_the_screenings_language(
+        self, amount: str, reason: str, tmp_path: Path
+    ) -> None:
+        """screen(language="nb"): the reason is Norwegian; field and what was there unchanged."""
+        import srpp
+
+        text = ('{"ocid": "o-1", "tender": {"value": {"amount": ' + amount + ', "currency": "NOK"}, '
+                '"items": [{"classification": {"scheme": "CPV", "id": "30213100"}}]}}')  # fmt: skip
+        (tmp_path / "r.json").write_text(text, "utf-8")
+        (row,) = srpp.screen([tmp_path / "r.json"], language="nb")
+        (unread,) = row.to_dict()["notice"]["unread"]
+        assert unread["field"] == "tender.value.amount" and unread["reason"] == reason
+
     def test_an_ocds_amount_of_a_lot_and_a_missing_currency_are_named(self) -> None:
         """Paths name the lot's position; an amount without its currency is unread too."""
         doc = {"ocid": "o-1", "tender": {

@@ -208,22 +208,22 @@ def amount_or_unread(
         return None
     number = decimal_or_none(value)
     if number is not None and number >= MAX_AMOUNT:  # no amount srpp can judge: unread too
-        reason = "1e13 or more, above the largest amount srpp reads; the value is read as unknown"
+        reason = gettext("1e13 or more, above the largest amount srpp reads; the value is read as unknown")
         unread.append((field, _given(value), reason))
         return None
     if number is None:
         given = _given(value)
-        reason = "not a number"
+        reason = gettext("not a number; the value is read as unknown")
         if isinstance(value, int | float | str | Decimal) and not isinstance(value, bool):
             try:
                 parsed = Decimal(str(value).strip())
             except InvalidOperation:
                 parsed = None
             if parsed is not None and not parsed.is_finite():
-                reason = "not a finite number"
+                reason = gettext("not a finite number; the value is read as unknown")
             elif parsed is not None and parsed < 0:
-                reason = "a negative amount"
-        unread.append((field, given, reason + "; the value is read as unknown"))
+                reason = gettext("a negative amount; the value is read as unknown")
+        unread.append((field, given, reason))
     return number
 
 
@@ -275,7 +275,9 @@ def total(
     summed = sum((a.amount for a in amounts if a is not None), Decimal(0))
     if summed >= MAX_AMOUNT:
         if unread is not None:
-            reason = "a sum of 1e13 or more, above the largest amount srpp reads; the value is read as unknown"
+            reason = gettext(
+                "a sum of 1e13 or more, above the largest amount srpp reads; the value is read as unknown"
+            )
             unread.append((field, _given(str(summed)), reason))
         return None
     return Amount(summed, currencies.pop())
