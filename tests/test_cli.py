@@ -229,6 +229,16 @@ class TestBadInputCostsOnlyItself:
         assert code == 2 and "larger than" in err
 
 
+def _stop(proc: subprocess.Popen[bytes], watchdog: threading.Timer) -> None:
+    """End a srpp process a test started, and close its pipes."""
+    watchdog.cancel()
+    proc.kill()
+    proc.wait()
+    for f in (proc.stdin, proc.stdout, proc.stderr):
+        if f is not None and not f.closed:
+            f.close()
+
+
 class TestStreamingAndExits:
     def test_each_result_is_written_before_the_input_ends(self) -> None:
         """A result comes out while standard input is still open."""
@@ -245,12 +255,7 @@ class TestStreamingAndExits:
             proc.stdin.close()
             assert proc.wait(timeout=60) == 0
         finally:
-            watchdog.cancel()
-            proc.kill()
-            proc.wait()
-            for f in (proc.stdin, proc.stdout, proc.stderr):
-                if f is not None and not f.closed:
-                    f.close()
+            _stop(proc, watchdog)
 
     def test_ctrl_c_prints_one_line_and_exits_130(self) -> None:
         """SIGINT while reading: no traceback."""
@@ -277,12 +282,7 @@ class TestStreamingAndExits:
             err = proc.stderr.read()
             assert proc.returncode == 130 and err.decode().strip() == "srpp: interrupted"
         finally:
-            watchdog.cancel()
-            proc.kill()
-            proc.wait()
-            for f in (proc.stdin, proc.stdout, proc.stderr):
-                if f is not None and not f.closed:
-                    f.close()
+            _stop(proc, watchdog)
 
     def test_a_full_disk_is_a_one_line_error(self) -> None:
         """Output to /dev/full: exit 1 and one line."""

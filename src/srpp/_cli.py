@@ -580,6 +580,8 @@ def parser() -> argparse.ArgumentParser:
     name_ = gettext("NAME")
     output_help = gettext("write to FILE instead of standard output")
     rules_help = gettext("a rule set file (.toml or .json)")
+    excel_help = gettext("with --format csv: CSV that Excel opens in columns in the language "
+                         "(a byte-order mark; in Norwegian ; separators and decimal commas)")
     policy_help = gettext("a policy file overriding parameters")
 
     r = sub.add_parser("recommend", help=gettext("recommend instruments for contracts in a file"))
@@ -605,9 +607,7 @@ def parser() -> argparse.ArgumentParser:
     po.add_argument("-o", "--output", metavar=file_, help=output_help)
     po.add_argument("--rules", metavar=file_, help=rules_help)
     po.add_argument("--policy", metavar=file_, help=policy_help)
-    po.add_argument("--excel", action="store_true",
-                    help=gettext("with --format csv: CSV that Excel opens in columns in the language "
-                                 "(a byte-order mark; in Norwegian ; separators and decimal commas)"))  # fmt: skip
+    po.add_argument("--excel", action="store_true", help=excel_help)
     _language_option(po)
     po.set_defaults(func=cmd_portfolio)
 
@@ -621,9 +621,7 @@ def parser() -> argparse.ArgumentParser:
     sc.add_argument("--rules", metavar=file_, help=rules_help)
     sc.add_argument("--policy", metavar=file_,
                     help=gettext("a policy file: parameters, and exchange_rates for notices not in NOK"))  # fmt: skip
-    sc.add_argument("--excel", action="store_true",
-                    help=gettext("with --format csv: CSV that Excel opens in columns in the language "
-                                 "(a byte-order mark; in Norwegian ; separators and decimal commas)"))  # fmt: skip
+    sc.add_argument("--excel", action="store_true", help=excel_help)
     _language_option(sc)
     sc.set_defaults(func=cmd_screen)
 
